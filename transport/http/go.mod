@@ -1,0 +1,3 @@
+module github.com/regstack/regstack/transport/http
+
+go 1.26.0

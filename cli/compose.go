@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	regstack "github.com/regstack/regstack/core"
+	"github.com/regstack/regstack/core/config"
+	"github.com/regstack/regstack/core/console"
+
+	// Storage adapters register their URL schemes.
+	_ "github.com/regstack/regstack/adapters/sqlite"
+)
+
+// openStore opens the store that cfg.DatabaseURL names.
+func openStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (regstack.Store, error) {
+	return regstack.OpenStore(ctx, cfg.DatabaseURL, regstack.StoreOptions{
+		Logger:        logger,
+		MongoDatabase: cfg.MongoDBDatabase,
+		Collections: regstack.Collections{
+			Users:           cfg.UserCollection,
+			Pending:         cfg.PendingCollection,
+			Blacklist:       cfg.BlacklistCollection,
+			LoginAttempts:   cfg.LoginAttemptCollection,
+			MFACodes:        cfg.MFACodeCollection,
+			OAuthIdentities: cfg.OAuthIdentityCollection,
+			OAuthStates:     cfg.OAuthStateCollection,
+		},
+		LoginLockoutWindow: time.Duration(cfg.LoginLockoutWindowSeconds) * time.Second,
+	})
+}
+
+// newMailer builds the email backend cfg.Email.Backend names.
+func newMailer(cfg config.Config, logger *slog.Logger) (regstack.Mailer, error) {
+	switch cfg.Email.Backend {
+	case "console":
+		return console.NewMailer(logger, cfg.Email.LogBodies != nil && *cfg.Email.LogBodies), nil
+	default:
+		return nil, fmt.Errorf("email.backend = %q is not available in this build (supported: console)", cfg.Email.Backend)
+	}
+}
+
+// newSMSSender builds the SMS backend cfg.SMS.Backend names.
+func newSMSSender(cfg config.Config, logger *slog.Logger) (regstack.SMSSender, error) {
+	switch cfg.SMS.Backend {
+	case "null":
+		return console.NewNullSMS(logger, cfg.SMS.LogBodies != nil && *cfg.SMS.LogBodies), nil
+	default:
+		return nil, fmt.Errorf("sms.backend = %q is not available in this build (supported: null)", cfg.SMS.Backend)
+	}
+}
+
+// build composes a RegStack from cfg: store, mailer, SMS sender. The caller
+// closes it.
+func build(ctx context.Context, cfg config.Config, logger *slog.Logger) (*regstack.RegStack, error) {
+	mailer, err := newMailer(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	sms, err := newSMSSender(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	store, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mailer, SMS: sms, Logger: logger})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return rs, nil
+}

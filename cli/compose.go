@@ -8,7 +8,6 @@ import (
 
 	regstack "github.com/regstack/regstack/core"
 	"github.com/regstack/regstack/core/config"
-	"github.com/regstack/regstack/core/console"
 
 	// Storage adapters register their URL schemes.
 	_ "github.com/regstack/regstack/adapters/sqlite"
@@ -36,7 +35,7 @@ func openStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (reg
 func newMailer(cfg config.Config, logger *slog.Logger) (regstack.Mailer, error) {
 	switch cfg.Email.Backend {
 	case "console":
-		return console.NewMailer(logger, cfg.Email.LogBodies != nil && *cfg.Email.LogBodies), nil
+		return regstack.NewConsoleMailer(logger, cfg.Email.LogBodies != nil && *cfg.Email.LogBodies), nil
 	default:
 		return nil, fmt.Errorf("email.backend = %q is not available in this build (supported: console)", cfg.Email.Backend)
 	}
@@ -46,7 +45,7 @@ func newMailer(cfg config.Config, logger *slog.Logger) (regstack.Mailer, error) 
 func newSMSSender(cfg config.Config, logger *slog.Logger) (regstack.SMSSender, error) {
 	switch cfg.SMS.Backend {
 	case "null":
-		return console.NewNullSMS(logger, cfg.SMS.LogBodies != nil && *cfg.SMS.LogBodies), nil
+		return regstack.NewNullSMS(logger, cfg.SMS.LogBodies != nil && *cfg.SMS.LogBodies), nil
 	default:
 		return nil, fmt.Errorf("sms.backend = %q is not available in this build (supported: null)", cfg.SMS.Backend)
 	}

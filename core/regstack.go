@@ -3,7 +3,9 @@ package regstack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/regstack/regstack/core/config"
@@ -39,16 +41,78 @@ type RegStack struct {
 	messages  *message.Renderer
 	hooks     *Hooks
 	providers map[string]OAuthProvider
+	// resetPad pads ForgotPassword's no-account branch (see there).
+	resetPad latencyPad
 }
 
-var errNotImplemented = errors.New("regstack: not implemented yet")
-
-// New validates the start-up rules of config.md §7 (jwt_secret length,
-// algorithm, …) and builds an instance. It does not install the schema:
-// call InstallSchema.
+// New validates the start-up rules of config.md §7 that the core depends
+// on (jwt_secret, jwt_algorithm, transport, hashing and code parameters)
+// and builds an instance. It does not install the schema: call
+// InstallSchema. Options.Store is required.
 func New(cfg config.Config, opts Options) (*RegStack, error) {
-	return nil, errNotImplemented
+	if opts.Store == nil {
+		return nil, errors.New("regstack: Options.Store is required")
+	}
+	if err := checkStartup(&cfg); err != nil {
+		return nil, err
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	codec, err := token.NewCodec(cfg.JWTSecret, cfg.JWTAlgorithm, cfg.JWTAudience, clock)
+	if err != nil {
+		// The codec's error names the rule broken, never the secret.
+		return nil, fmt.Errorf("regstack: jwt_secret / jwt_algorithm: %w", err)
+	}
+	renderer, err := message.NewRenderer(cfg.ExtraTemplateDirs)
+	if err != nil {
+		return nil, fmt.Errorf("regstack: extra_template_dirs: %w", err)
+	}
+	params := password.DefaultParams()
+	params.MemoryKiB = uint32(cfg.Argon2MemoryKiB)
+	params.Iterations = uint32(cfg.Argon2Iterations)
+	params.Parallelism = uint8(cfg.Argon2Parallelism)
+	wait := time.Duration(cfg.PasswordHashWaitSeconds * float64(time.Second))
+
+	rs := &RegStack{
+		cfg:       cfg,
+		store:     opts.Store,
+		mailer:    opts.Mailer,
+		sms:       opts.SMS,
+		clock:     clock,
+		logger:    logger,
+		tokens:    codec,
+		passwords: password.NewPool(params, cfg.PasswordHashWorkers, wait),
+		messages:  renderer,
+		hooks:     NewHooks(logger, time.Duration(cfg.HookTimeoutSeconds)*time.Second),
+		providers: make(map[string]OAuthProvider, len(opts.Providers)),
+	}
+	if rs.mailer == nil {
+		rs.mailer = NewConsoleMailer(logger, flagSet(cfg.Email.LogBodies))
+	}
+	if rs.sms == nil {
+		rs.sms = NewNullSMS(logger, flagSet(cfg.SMS.LogBodies))
+	}
+	for _, p := range opts.Providers {
+		name := p.Name()
+		if name == "" {
+			return nil, errors.New("regstack: an OAuth provider has an empty name")
+		}
+		if _, dup := rs.providers[name]; dup {
+			return nil, fmt.Errorf("regstack: OAuth provider %q registered twice", name)
+		}
+		rs.providers[name] = p
+	}
+	return rs, nil
 }
+
+// flagSet reads an optional boolean key whose unset value means false.
+func flagSet(b *bool) bool { return b != nil && *b }
 
 // Config returns the instance's configuration (a copy).
 func (rs *RegStack) Config() config.Config { return rs.cfg }
@@ -75,7 +139,14 @@ func (rs *RegStack) InstallSchema(ctx context.Context) error { return rs.store.I
 func (rs *RegStack) Close() error { return rs.store.Close() }
 
 // ProviderNames lists the registered OAuth providers, sorted.
-func (rs *RegStack) ProviderNames() []string { return nil }
+func (rs *RegStack) ProviderNames() []string {
+	names := make([]string, 0, len(rs.providers))
+	for n := range rs.providers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
 
 // Session is a minted session token (http-api.md §2.2).
 type Session struct {

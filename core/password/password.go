@@ -4,49 +4,48 @@
 package password
 
 import (
-	"context"
-	"errors"
-	"time"
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+
+	"golang.org/x/crypto/argon2"
 )
 
-// ErrBusy is returned when no hashing slot frees up within the pool's wait.
-var ErrBusy = errors.New("password: hashing pool is saturated")
-
-// Params are Argon2id parameters for new hashes.
-type Params struct {
-	MemoryKiB   uint32
-	Iterations  uint32
-	Parallelism uint8
-	SaltLength  uint32
-	KeyLength   uint32
+// Hash returns the PHC string of pw under p, with a fresh random salt.
+// It fails only when p does not pass Params.Validate.
+func Hash(pw string, p Params) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	salt := make([]byte, p.SaltLength)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password: reading salt: %w", err)
+	}
+	return hashWithSalt(pw, salt, p), nil
 }
 
-// DefaultParams are the Python original's (argon2-cffi RFC 9106 low-memory
-// profile): m=65536, t=3, p=4, 16-byte salt, 32-byte tag.
-func DefaultParams() Params { panic("unimplemented") }
-
-// Hash returns the PHC string of pw under p, with a fresh random salt.
-func Hash(pw string, p Params) (string, error) { panic("unimplemented") }
+// hashWithSalt hashes pw with a given salt; p.SaltLength is ignored. Only
+// Hash (with a random salt) and tests (with the §7 vector's salt) call it.
+func hashWithSalt(pw string, salt []byte, p Params) string {
+	tag := argon2.IDKey([]byte(pw), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+	return phcHash{params: p, salt: salt, tag: tag}.encode()
+}
 
 // Verify reports whether pw matches the PHC string. Any parameter set is
 // accepted; a malformed or non-argon2id string is a non-match, never an error.
-func Verify(pw, phc string) bool { panic("unimplemented") }
+func Verify(pw, phc string) bool {
+	h, ok := parsePHC(phc)
+	if !ok {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), h.salt, h.params.Iterations, h.params.MemoryKiB, h.params.Parallelism, h.params.KeyLength)
+	return subtle.ConstantTimeCompare(got, h.tag) == 1
+}
 
-// NeedsRehash reports whether phc was made with parameters other than p.
-func NeedsRehash(phc string, p Params) bool { panic("unimplemented") }
-
-// Pool bounds concurrent hash/verify operations.
-type Pool struct{}
-
-// NewPool allows at most workers operations at once (<= 0: GOMAXPROCS); a
-// caller waits at most wait for a slot, then gets ErrBusy.
-func NewPool(p Params, workers int, wait time.Duration) *Pool { panic("unimplemented") }
-
-// Hash hashes pw with the pool's parameters.
-func (p *Pool) Hash(ctx context.Context, pw string) (string, error) { panic("unimplemented") }
-
-// Verify checks pw against phc (nil/empty phc never matches, but still
-// costs one dummy verification so timing does not reveal it).
-func (p *Pool) Verify(ctx context.Context, pw string, phc *string) (bool, error) {
-	panic("unimplemented")
+// NeedsRehash reports whether phc was made with parameters other than p
+// (memory, passes, lanes, salt or tag length). A string Verify would not
+// accept also needs rehashing.
+func NeedsRehash(phc string, p Params) bool {
+	h, ok := parsePHC(phc)
+	return !ok || h.params != p
 }

@@ -21,6 +21,10 @@ const (
 	EmailChange   Purpose = "email_change"
 )
 
+// purposes are the purposes a Codec mints and decodes; any other is a
+// programming error (Mint) or an invalid token (Decode).
+var purposes = [...]Purpose{Session, LoginMFA, PhoneSetup, PasswordReset, EmailChange}
+
 // MinSecretLength is the shortest jwt_secret accepted (0.9.0+).
 const MinSecretLength = 32
 
@@ -47,39 +51,3 @@ type Extra struct {
 	NewEmail string
 	Phone    string
 }
-
-// Codec mints and decodes tokens for one secret and algorithm.
-type Codec struct{}
-
-// NewCodec refuses a secret shorter than MinSecretLength characters and an
-// algorithm other than HS256/HS384/HS512. audience nil = no aud claim.
-func NewCodec(secret, algorithm string, audience *string, clock Clock) (*Codec, error) {
-	panic("unimplemented")
-}
-
-// Mint signs a token of purpose p for subject, valid for ttl from now.
-func (c *Codec) Mint(p Purpose, subject string, ttl time.Duration, extra Extra) (string, Claims, error) {
-	panic("unimplemented")
-}
-
-// Decode verifies tok as purpose p (domain.md §6.4). Every failure wraps ErrInvalid.
-func (c *Codec) Decode(tok string, p Purpose) (Claims, error) { panic("unimplemented") }
-
-// DeriveKey is HMAC-SHA256(secret, purpose) (domain.md §6.3).
-func DeriveKey(secret string, p Purpose) []byte { panic("unimplemented") }
-
-// NewVerificationToken returns a raw 43-char token and its SHA-256 hex.
-func NewVerificationToken() (raw, hash string) { panic("unimplemented") }
-
-// HashOpaque is the lowercase hex SHA-256 of s, as stored for verification
-// tokens and MFA codes.
-func HashOpaque(s string) string { panic("unimplemented") }
-
-// RandomURLSafe returns n random bytes, base64url without padding.
-func RandomURLSafe(n int) string { panic("unimplemented") }
-
-// PKCEChallenge is base64url(SHA-256(verifier)) without padding.
-func PKCEChallenge(verifier string) string { panic("unimplemented") }
-
-// RandomDigits returns a uniformly random n-digit string, zero-padded.
-func RandomDigits(n int) string { panic("unimplemented") }

@@ -1,4 +1,22 @@
-// Package http serves regstack over net/http: the JSON API, middleware a
-// host can reuse (RequireUser, RequireAdmin, UserFrom), and later the pages
-// and static assets.
+// Package http serves regstack over net/http: the JSON API of
+// spec/http-api.md, middleware a host can reuse, and later the pages and
+// static assets.
+//
+// API(rs) is an http.Handler for paths relative to its mount point; a host
+// mounts it under api_prefix with MountAPI(mux, rs) (or http.StripPrefix).
+// Routers are picked from the configuration when the handler is built:
+// core, password reset (enable_password_reset) and /features
+// (expose_features); the phone, admin and OAuth routers join them in
+// api.subRouters. Unknown paths answer 404 {"detail": "Not Found"} and
+// wrong methods 405 {"detail": "Method Not Allowed"}.
+//
+// RequireUser and RequireAdmin protect host routes with the same bearer
+// authentication; UserFrom and PrincipalFrom read the caller back.
+// RequestID, AccessLog, Recover, SecurityHeaders and MaxBodyBytes are plain
+// middleware; NewHandler and NewServer compose them the way
+// `regstack serve` runs them.
+//
+// Use-case errors (*regstack.Error) map to statuses in one table
+// (errors.go); anything else is logged with the request id and answered
+// with a bare 500.
 package http

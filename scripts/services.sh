@@ -20,7 +20,16 @@ start_services() {
 	fi
 	REGSTACK_TEST_TMP="$(make_tempdir)"
 	export REGSTACK_TEST_TMP
-	# No servers yet: PostgreSQL, Mailpit, FerretDB, the SES emulator and the
-	# OIDC stand-in land with their adapters.
+	# One file per server in scripts/services.d/, each defining
+	# start_<name> (sourced in name order, started in that order).
+	local f name
+	for f in "$ROOT"/scripts/services.d/*.sh; do
+		[ -e "$f" ] || continue
+		. "$f"
+		name="$(basename "$f" .sh)"
+		name="${name#[0-9][0-9]-}"
+		log "service: $name"
+		"start_${name//-/_}"
+	done
 	export REGSTACK_SERVICES_UP=1
 }

@@ -316,7 +316,7 @@ func TestNewServer(t *testing.T) {
 
 	cfg := testConfig()
 	cfg.LoginRateLimit = limit("lots")
-	if _, err := rshttp.NewServer(newRegStack(t, cfg), ":0"); err == nil || !strings.Contains(err.Error(), "login_rate_limit") {
+	if err := buildAPI(t, cfg); err == nil || !strings.Contains(err.Error(), "login_rate_limit") {
 		t.Errorf("a bad limit: err = %v, want one naming login_rate_limit", err)
 	}
 }

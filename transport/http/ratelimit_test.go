@@ -1,10 +1,12 @@
 package http_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
+	regstack "github.com/regstack/regstack/core"
 	"github.com/regstack/regstack/core/config"
 	rshttp "github.com/regstack/regstack/transport/http"
 )
@@ -144,11 +146,30 @@ func TestRateLimitStrings(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := testConfig()
 			cfg.LoginRateLimit = limit(tt.limit)
-			rs := newRegStack(t, cfg)
-			_, err := rshttp.NewAPI(rs)
+			err := buildAPI(t, cfg)
 			if (err == nil) != tt.ok {
-				t.Errorf("NewAPI error = %v, want ok=%v", err, tt.ok)
+				t.Errorf("building the API: error = %v, want ok=%v", err, tt.ok)
 			}
 		})
 	}
+}
+
+// buildAPI builds an instance and its API from cfg and returns the first
+// refusal: regstack.New validates the configuration, and NewAPI refuses
+// what reaches it unchecked.
+func buildAPI(t *testing.T, cfg config.Config) error {
+	t.Helper()
+	cfg.DatabaseURL = "sqlite:///" + t.TempDir() + "/t.db"
+	store, err := regstack.OpenStore(context.Background(), cfg.DatabaseURL, regstack.StoreOptions{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	rs, err := regstack.New(cfg, regstack.Options{Store: store})
+	if err != nil {
+		_ = store.Close()
+		return err
+	}
+	defer rs.Close()
+	_, err = rshttp.NewAPI(rs)
+	return err
 }

@@ -75,7 +75,7 @@ func TestRouting(t *testing.T) {
 }
 
 func TestAPIPrefix(t *testing.T) {
-	e := newEnv(t, func(c *config.Config) { c.APIPrefix = "/auth/v2/" })
+	e := newEnv(t, func(c *config.Config) { c.APIPrefix = "/auth/v2" })
 	r := httptest.NewRequest(http.MethodGet, "/auth/v2/features", nil)
 	if res := e.serve(r); res.Status != http.StatusOK {
 		t.Errorf("GET /auth/v2/features = %d, want 200", res.Status)

@@ -1,0 +1,2 @@
+// Package postgres is a regstack adapter (work in progress; see its issue).
+package postgres

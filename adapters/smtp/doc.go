@@ -1,0 +1,2 @@
+// Package smtp is a regstack adapter (work in progress; see its issue).
+package smtp

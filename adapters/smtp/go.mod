@@ -1,0 +1,3 @@
+module github.com/regstack/regstack/adapters/smtp
+
+go 1.26.0

@@ -1,0 +1,2 @@
+// Package sns is a regstack adapter (work in progress; see its issue).
+package sns

@@ -1,0 +1,2 @@
+// Package twilio is a regstack adapter (work in progress; see its issue).
+package twilio

@@ -25,6 +25,7 @@ func Example() {
 	cfg.JWTSecret = "replace-me-with-32-or-more-random-characters"
 	store, _ := regstack.OpenStore(context.Background(), "sqlite:///:memory:", regstack.StoreOptions{})
 	rs, _ := regstack.New(cfg, regstack.Options{Store: store})
+	_ = rs.InstallSchema(context.Background())
 	mux := http.NewServeMux()
 	rshttp.MountAPI(mux, rs)
 	mux.Handle("GET /dashboard", rshttp.RequireUser(rs)(dashboard))

@@ -77,6 +77,9 @@ func New(cfg config.Config, opts Options) (*RegStack, error) {
 	params.MemoryKiB = uint32(cfg.Argon2MemoryKiB)
 	params.Iterations = uint32(cfg.Argon2Iterations)
 	params.Parallelism = uint8(cfg.Argon2Parallelism)
+	if err := params.Validate(); err != nil {
+		return nil, fmt.Errorf("regstack: argon2_memory_kib / argon2_iterations / argon2_parallelism: %w", err)
+	}
 	wait := time.Duration(cfg.PasswordHashWaitSeconds * float64(time.Second))
 
 	rs := &RegStack{

@@ -2,7 +2,10 @@ package regstack
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/regstack/regstack/core/token"
 )
 
 // MFA code kinds (domain.md §9.1).
@@ -56,4 +59,34 @@ type MFACodes interface {
 	Find(ctx context.Context, userID, kind string) (*MFACode, error)
 	// PurgeExpired deletes rows with expires_at < now.
 	PurgeExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// issueCode runs domain.md §9.2 steps 1–3 for kind: store a fresh code for
+// u (replacing any earlier one of that kind), then text it to `to`. The row
+// is written before the send so a code that reached the phone can always
+// be checked. When the send fails the row is deleted again and ErrDelivery
+// returned: a code nobody received must not stay guessable (a deliberate
+// deviation from §9.2, see docs/deviations.md).
+func (rs *RegStack) issueCode(ctx context.Context, u *User, kind, to string) error {
+	code := token.RandomDigits(rs.cfg.SMSCodeLength)
+	now := rs.clock.Now()
+	err := rs.store.MFACodes().Put(ctx, &MFACode{
+		UserID:      u.ID,
+		Kind:        kind,
+		CodeHash:    token.HashOpaque(code),
+		ExpiresAt:   now.Add(time.Duration(rs.cfg.SMSCodeTTLSeconds) * time.Second),
+		MaxAttempts: rs.cfg.SMSCodeMaxAttempts,
+		CreatedAt:   now,
+	})
+	if err != nil {
+		return fmt.Errorf("store %s code: %w", kind, err)
+	}
+	if err := rs.sendSMS(ctx, kind, to, code); err != nil {
+		// The request may already be cancelled; the cleanup must still run.
+		if derr := rs.store.MFACodes().Delete(context.WithoutCancel(ctx), u.ID, kind); derr != nil {
+			return fmt.Errorf("delete undelivered %s code: %w", kind, derr)
+		}
+		return err
+	}
+	return nil
 }

@@ -9,26 +9,12 @@ import (
 )
 
 // startLoginMFA is the MFA step of a sign-in (http-api.md §5.4 step 7,
-// domain.md §9.2; also the OAuth MFA gate): store a fresh login_mfa code
-// (replacing any earlier one), text it to the user's phone, mint the
-// MFA-pending token and fire mfa_login_started (no code in the payload).
-// The code row is written before the send, so a failed send answers
-// ErrDelivery with the row left in place and no event.
+// domain.md §9.2; also the OAuth MFA gate): issue a fresh login_mfa code
+// to the user's phone (replacing any earlier one), mint the MFA-pending
+// token and fire mfa_login_started (no code in the payload). A failed send
+// answers ErrDelivery with the code deleted and no event (issueCode).
 func (rs *RegStack) startLoginMFA(ctx context.Context, u *User) (string, error) {
-	code := token.RandomDigits(rs.cfg.SMSCodeLength)
-	now := rs.clock.Now()
-	err := rs.store.MFACodes().Put(ctx, &MFACode{
-		UserID:      u.ID,
-		Kind:        MFAKindLoginMFA,
-		CodeHash:    token.HashOpaque(code),
-		ExpiresAt:   now.Add(time.Duration(rs.cfg.SMSCodeTTLSeconds) * time.Second),
-		MaxAttempts: rs.cfg.SMSCodeMaxAttempts,
-		CreatedAt:   now,
-	})
-	if err != nil {
-		return "", fmt.Errorf("store login code: %w", err)
-	}
-	if err := rs.sendSMS(ctx, MFAKindLoginMFA, *u.PhoneNumber, code); err != nil {
+	if err := rs.issueCode(ctx, u, MFAKindLoginMFA, *u.PhoneNumber); err != nil {
 		return "", err
 	}
 	tok, _, err := rs.tokens.Mint(token.LoginMFA, u.ID, time.Duration(rs.cfg.MFAPendingTokenTTLSeconds)*time.Second, token.Extra{})

@@ -15,7 +15,8 @@ import (
 // api_prefix with http.StripPrefix, or let MountAPI do it.
 //
 // Sub-routers are chosen once, here, from rs.Config(): core (always,
-// including /login/mfa-confirm), password reset (enable_password_reset) and
+// including /login/mfa-confirm), password reset (enable_password_reset),
+// phone / SMS 2FA (enable_sms_2fa), admin (enable_admin_router) and
 // /features (expose_features). A path of an unmounted router answers 404
 // {"detail": "Not Found"} like any unknown path; a wrong method on a
 // mounted path answers 405 {"detail": "Method Not Allowed"}.
@@ -105,14 +106,15 @@ const (
 )
 
 // subRouters lists every router and whether the configuration mounts it.
-// The phone (enable_sms_2fa), admin (enable_admin_router) and OAuth
-// (enable_oauth and a registered provider) routers join this list, under
-// the names routerSMS2FA, routerAdmin and routerOAuth, when they are built.
+// The OAuth router (enable_oauth and a registered provider) joins this
+// list, under the name routerOAuth, when it is built.
 func (a *api) subRouters() []subRouter {
 	return []subRouter{
 		{name: "core", enabled: true, routes: a.coreRoutes()},
 		{name: "features", enabled: a.cfg.ExposeFeatures, routes: a.featureRoutes()},
 		{name: routerPasswordReset, enabled: a.cfg.EnablePasswordReset, routes: a.resetRoutes()},
+		{name: routerSMS2FA, enabled: a.cfg.EnableSMS2FA, routes: a.phoneRoutes()},
+		{name: routerAdmin, enabled: a.cfg.EnableAdminRouter, routes: a.adminRoutes()},
 	}
 }
 

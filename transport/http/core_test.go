@@ -242,8 +242,8 @@ func TestLogin(t *testing.T) {
 	})
 }
 
-// mfaUser signs a user up and turns SMS MFA on for it through the store
-// (the phone router comes with a later issue).
+// mfaUser signs a user up and turns SMS MFA on for it through the store,
+// so the login tests do not depend on the phone router.
 func mfaUser(t *testing.T, e *env, email string) {
 	t.Helper()
 	u := e.signUp(email)

@@ -20,6 +20,7 @@ const (
 	kindString   fieldKind = iota // a JSON string, optionally length-bounded
 	kindEmail                     // a string normalised by emailaddr.Normalize
 	kindNullable                  // a JSON string or null, optionally length-bounded
+	kindBool                      // a boolean or null (null = absent), read as pydantic's lax bool
 )
 
 // field is one declared member of a request body.
@@ -43,6 +44,7 @@ type fieldValue struct {
 	Set  bool
 	Null bool
 	Str  string
+	Bool bool
 }
 
 // body is a validated request body, keyed by field name.
@@ -60,6 +62,16 @@ func (b body) nullable(name string) (bool, *string) {
 	}
 	s := v.Str
 	return true, &s
+}
+
+// optBool returns a kindBool field, nil when absent or null.
+func (b body) optBool(name string) *bool {
+	v := b[name]
+	if !v.Set || v.Null {
+		return nil
+	}
+	x := v.Bool
+	return &x
 }
 
 // validationError is one entry of a 422 list, in pydantic's shape.
@@ -164,10 +176,21 @@ func (f field) check(raw json.RawMessage) (fieldValue, *validationError) {
 		return fieldValue{}, e
 	}
 	if string(raw) == "null" {
-		if f.kind == kindNullable {
+		if f.kind == kindNullable || f.kind == kindBool {
 			return fieldValue{Set: true, Null: true}, nil
 		}
 		return fail("string_type", "Input should be a valid string", nil)
+	}
+	if f.kind == kindBool {
+		b, typ := laxBool(raw)
+		switch typ {
+		case "":
+			return fieldValue{Set: true, Bool: b}, nil
+		case "bool_parsing":
+			return fail(typ, "Input should be a valid boolean, unable to interpret input", nil)
+		default:
+			return fail(typ, "Input should be a valid boolean", nil)
+		}
 	}
 	var s string
 	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
@@ -188,6 +211,34 @@ func (f field) check(raw json.RawMessage) (fieldValue, *validationError) {
 		s = norm
 	}
 	return fieldValue{Set: true, Str: s}, nil
+}
+
+// laxBool reads a boolean as pydantic's lax mode does, so clients of the
+// Python server that send 1 or "yes" keep working: JSON true/false, the
+// numbers 0 and 1, and the strings 0/1, false/true, f/t, no/yes, n/y,
+// off/on in any case. typ is "" on success, else the 422 error type.
+func laxBool(raw json.RawMessage) (b bool, typ string) {
+	switch raw[0] {
+	case 't', 'f':
+		return string(raw) == "true", ""
+	case '"':
+		var s string
+		_ = json.Unmarshal(raw, &s) // raw is a valid JSON string
+		switch strings.ToLower(s) {
+		case "1", "true", "t", "yes", "y", "on":
+			return true, ""
+		case "0", "false", "f", "no", "n", "off":
+			return false, ""
+		}
+		return false, "bool_parsing"
+	case '{', '[':
+		return false, "bool_type"
+	}
+	var n float64
+	if json.Unmarshal(raw, &n) == nil && (n == 0 || n == 1) {
+		return n == 1, ""
+	}
+	return false, "bool_parsing"
 }
 
 // looksSecret guards unknown keys that are probably credentials, so a

@@ -5,9 +5,9 @@
 // API(rs) is an http.Handler for paths relative to its mount point; a host
 // mounts it under api_prefix with MountAPI(mux, rs) (or http.StripPrefix).
 // Routers are picked from the configuration when the handler is built:
-// core, password reset (enable_password_reset) and /features
-// (expose_features); the phone, admin and OAuth routers join them in
-// api.subRouters. Unknown paths answer 404 {"detail": "Not Found"} and
+// core, password reset (enable_password_reset), phone / SMS 2FA
+// (enable_sms_2fa), admin (enable_admin_router) and /features
+// (expose_features); the OAuth router joins them in api.subRouters. Unknown paths answer 404 {"detail": "Not Found"} and
 // wrong methods 405 {"detail": "Method Not Allowed"}.
 //
 // RequireUser and RequireAdmin protect host routes with the same bearer

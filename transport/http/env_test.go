@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,12 +32,14 @@ var start = time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 // env is one regstack instance on a fresh SQLite file, served by
 // NewHandler, with a clock the test moves and a log it can read.
 type env struct {
-	t       *testing.T
-	rs      *regstack.RegStack
-	cfg     config.Config
-	clock   *storetest.Clock
-	mail    *regstack.ConsoleMailer
-	sms     *regstack.NullSMS
+	t     *testing.T
+	rs    *regstack.RegStack
+	cfg   config.Config
+	clock *storetest.Clock
+	mail  *regstack.ConsoleMailer
+	sms   *regstack.NullSMS
+	// smsDown makes every SMS send fail while set, like a provider outage.
+	smsDown *atomic.Bool
 	logs    *logBuffer
 	handler http.Handler
 }
@@ -101,7 +105,8 @@ func openEnv(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
 		mailer = mail
 	}
 	sms := regstack.NewNullSMS(logger, true)
-	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mailer, SMS: sms, Clock: clock, Logger: logger})
+	down := &atomic.Bool{}
+	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mailer, SMS: switchSMS{sms, down}, Clock: clock, Logger: logger})
 	if err != nil {
 		_ = store.Close()
 		t.Fatalf("regstack.New: %v", err)
@@ -110,7 +115,20 @@ func openEnv(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
 	if err := rs.InstallSchema(ctx); err != nil {
 		t.Fatalf("install schema: %v", err)
 	}
-	return &env{t: t, rs: rs, cfg: cfg, clock: clock, mail: mail, sms: sms, logs: logs}
+	return &env{t: t, rs: rs, cfg: cfg, clock: clock, mail: mail, sms: sms, smsDown: down, logs: logs}
+}
+
+// switchSMS is the null sender behind a failure switch.
+type switchSMS struct {
+	inner *regstack.NullSMS
+	down  *atomic.Bool
+}
+
+func (s switchSMS) Send(ctx context.Context, m regstack.SMSMessage) error {
+	if s.down.Load() {
+		return errors.New("sms provider: 503 service unavailable")
+	}
+	return s.inner.Send(ctx, m)
 }
 
 // response is a recorded answer.

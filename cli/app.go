@@ -39,7 +39,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		fmt.Fprintf(stderr, "Error: %v\n", ee.err)
+		if !errors.Is(ee.err, errReported) {
+			fmt.Fprintf(stderr, "Error: %v\n", ee.err)
+		}
 		return ee.code
 	}
 	// urfave reports flag parsing problems as plain errors: usage errors.
@@ -47,10 +49,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
+// urfave/cli keeps its version printer in a package variable: set it once,
+// so apps built concurrently (tests) never write it.
+func init() {
 	ucli.VersionPrinter = func(c *ucli.Context) {
 		fmt.Fprintf(c.App.Writer, "regstack, version %s\n", c.App.Version)
 	}
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 	return &ucli.App{
 		Name:            "regstack",
 		Usage:           "user accounts for Go web services: operator tools",
@@ -64,6 +71,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Commands: []*ucli.Command{
 			serveCommand(),
 			reapCommand(),
+			migrateCommand(),
+			createAdminCommand(),
+			doctorCommand(),
 		},
 	}
 }

@@ -39,6 +39,13 @@ func hasEnvPrefix(name string) bool {
 	return len(name) >= len(envPrefix) && strings.EqualFold(name[:len(envPrefix)], envPrefix)
 }
 
+// testEnvPrefix marks the variables of regstack's own test harness.
+const testEnvPrefix = envPrefix + "TEST_"
+
+func hasTestPrefix(name string) bool {
+	return len(name) >= len(testEnvPrefix) && strings.EqualFold(name[:len(testEnvPrefix)], testEnvPrefix)
+}
+
 // envSettings maps environment-style names to keys (config.md §1.4):
 // REGSTACK_ + key in upper case, `__` between a table and its key. Names
 // are matched in any case, but an upper-case name wins over another
@@ -58,6 +65,11 @@ func envSettings(lines []envLine, layer Layer, file string, report *Report) ([]s
 			// Only the secrets file gets here: `export REGSTACK_X=…` and
 			// foreign names are ignored, as in Python.
 			report.warn("", src, "ignored: "+l.name+" does not start with "+envPrefix)
+			continue
+		}
+		if layer == LayerEnv && hasTestPrefix(l.name) {
+			// REGSTACK_TEST_* point this project's tests at their servers;
+			// they are not configuration.
 			continue
 		}
 		if strings.EqualFold(l.name, ConfigEnvVar) {

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/regstack/regstack/adapters/smtp"
 	regstack "github.com/regstack/regstack/core"
 	"github.com/regstack/regstack/core/config"
 
 	// Storage adapters register their URL schemes.
+	_ "github.com/regstack/regstack/adapters/postgres"
 	_ "github.com/regstack/regstack/adapters/sqlite"
 )
 
@@ -36,8 +38,14 @@ func newMailer(cfg config.Config, logger *slog.Logger) (regstack.Mailer, error) 
 	switch cfg.Email.Backend {
 	case "console":
 		return regstack.NewConsoleMailer(logger, cfg.Email.LogBodies != nil && *cfg.Email.LogBodies), nil
+	case "smtp":
+		m, err := smtp.New(cfg.Email, cfg.EmailFromName(), logger)
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
 	default:
-		return nil, fmt.Errorf("email.backend = %q is not available in this build (supported: console)", cfg.Email.Backend)
+		return nil, fmt.Errorf("email.backend = %q is not available in this build (supported: console, smtp)", cfg.Email.Backend)
 	}
 }
 

@@ -57,6 +57,16 @@ func revision0003(name dialect.Name) []string {
 		"ALTER TABLE oauth_states ADD COLUMN "+columnDef(name, wasNew))
 }
 
+// Revisions lists the revision ids this build knows, oldest first, for
+// tools that resolve relative targets (`regstack migrate --target +1`).
+func Revisions() []string {
+	ids := make([]string, len(revisions))
+	for i, r := range revisions {
+		ids[i] = r.id
+	}
+	return ids
+}
+
 // revisionIndex is the position of id in the chain; "" (an empty
 // database) is -1.
 func revisionIndex(id string) (int, error) {

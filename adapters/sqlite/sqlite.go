@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	sqlstore "github.com/regstack/regstack/adapters/sql"
@@ -110,8 +111,14 @@ func openFile(ctx context.Context, loc location, clock regstack.Clock, logger *s
 	// anyway, and waiting in Go's pool is fair and never fails with
 	// SQLITE_BUSY. Transactions begin IMMEDIATE so they take the write lock
 	// up front instead of failing when they upgrade from a read.
+	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)"}
+	if loc.params.Get("mode") == "ro" {
+		// A read-only open (`regstack doctor`) must not switch a database
+		// that is not in WAL mode yet: that is a write, and it fails.
+		pragmas = slices.DeleteFunc(pragmas, func(p string) bool { return strings.HasPrefix(p, "journal_mode") })
+	}
 	writer, err := openPool(ctx, dsn(loc, url.Values{
-		"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)"},
+		"_pragma": pragmas,
 		"_txlock": {"immediate"},
 	}), 1)
 	if err != nil {

@@ -68,3 +68,25 @@ func BenchmarkPoolVerify(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPoolSlot is the pool's own cost per operation (taking and
+// returning a slot), which the Argon2 noise above hides.
+func BenchmarkPoolSlot(b *testing.B) {
+	p := NewPool(fast, 1, time.Minute)
+	for b.Loop() {
+		if err := p.do(b.Context(), func() {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPHCEncodeParse is the PHC string handling Hash and Verify add
+// around argon2.IDKey.
+func BenchmarkPHCEncodeParse(b *testing.B) {
+	h := phcHash{params: DefaultParams(), salt: make([]byte, 16), tag: make([]byte, 32)}
+	for b.Loop() {
+		if _, ok := parsePHC(h.encode()); !ok {
+			b.Fatal("round trip failed")
+		}
+	}
+}

@@ -24,6 +24,11 @@ type Options struct {
 	// UserID matches every id UserStore.Create assigns. The default is 32
 	// lowercase hex characters (SQL); MongoDB passes 24 hex characters.
 	UserID *regexp.Regexp
+	// SkipWrongGuessRace, when not empty, skips the race of concurrent
+	// wrong MFA guesses with this text as the reason. Only for a server
+	// that cannot count them atomically (FerretDB v1, whose findAndModify
+	// is a read and a separate write); the reason must name that limit.
+	SkipWrongGuessRace string
 }
 
 // Run runs the whole conformance suite against stores from open with the

@@ -1,0 +1,286 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// maxErrors stops a phase early: past it the run has failed anyway and
+// further requests only add noise.
+const maxErrors = 100
+
+// errBusy marks a 503 from a saturated hashing pool: back-pressure, not a
+// failure, so it is counted apart from errors.
+var errBusy = errors.New("503 busy")
+
+// phase is the outcome of one load phase.
+type phase struct {
+	Name       string        `json:"name"`
+	Clients    int           `json:"clients"`
+	Ops        int           `json:"ops"`
+	Errors     int           `json:"errors"`
+	Busy       int           `json:"busy"`
+	FirstError string        `json:"first_error,omitempty"`
+	Elapsed    time.Duration `json:"-"`
+	PerSecond  float64       `json:"per_s"`
+	P50Ms      float64       `json:"p50_ms"`
+	P99Ms      float64       `json:"p99_ms"`
+	// ServerCPUMsPerOp is the server process's CPU time over the phase
+	// divided by the operations completed.
+	ServerCPUMsPerOp float64 `json:"server_cpu_ms_per_op"`
+	// ServerCores, DriverCores and OtherCores are the average number of
+	// cores the server, this driver and everything else on the machine
+	// kept busy during the phase. OtherCores well above zero means the
+	// machine was shared and throughput figures are low.
+	ServerCores float64 `json:"server_cores"`
+	DriverCores float64 `json:"driver_cores"`
+	OtherCores  float64 `json:"other_cores"`
+}
+
+// plan bounds one phase: clients run op until maxOps have started, the
+// deadline passes or ctx ends, whichever comes first.
+type plan struct {
+	name     string
+	clients  int
+	maxOps   int
+	duration time.Duration // 0: bounded by maxOps (and ctx) only
+}
+
+// run executes the phase; op gets a running operation number. The meter
+// is read before and after.
+func run(parent context.Context, pl plan, meter cpuMeter, op func(ctx context.Context, i int) error) (phase, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	if pl.duration > 0 {
+		var c2 context.CancelFunc
+		ctx, c2 = context.WithTimeout(ctx, pl.duration)
+		defer c2()
+	}
+	cpu0, err := meter.sample()
+	if err != nil {
+		return phase{}, err
+	}
+
+	var (
+		next     atomic.Int64
+		failed   atomic.Int64
+		mu       sync.Mutex
+		lat      []time.Duration
+		res      = phase{Name: pl.name, Clients: pl.clients}
+		wg       sync.WaitGroup
+		start    = time.Now()
+		deadline = start.Add(pl.duration)
+	)
+	for range pl.clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			var errs, busy int
+			var first string
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= pl.maxOps || ctx.Err() != nil || (pl.duration > 0 && time.Now().After(deadline)) {
+					break
+				}
+				t0 := time.Now()
+				// The op lives by the parent context, not the phase's
+				// deadline: a request in flight when the phase ends
+				// completes and counts.
+				err := op(parent, i)
+				switch {
+				case err == nil:
+					mine = append(mine, time.Since(t0))
+				case errors.Is(err, errBusy):
+					busy++
+				default:
+					errs++
+					if first == "" {
+						first = err.Error()
+					}
+					if failed.Add(1) >= maxErrors {
+						cancel()
+					}
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			res.Errors += errs
+			res.Busy += busy
+			if res.FirstError == "" {
+				res.FirstError = first
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.Ops = len(lat)
+	res.PerSecond = float64(res.Ops) / res.Elapsed.Seconds()
+	slices.Sort(lat)
+	res.P50Ms, res.P99Ms = ms(percentile(lat, 0.50)), ms(percentile(lat, 0.99))
+	cpu1, err := meter.sample()
+	if err != nil {
+		return res, err
+	}
+	server, self := cpu1.server-cpu0.server, cpu1.self-cpu0.self
+	if res.Ops > 0 {
+		res.ServerCPUMsPerOp = ms(server) / float64(res.Ops)
+	}
+	secs := res.Elapsed.Seconds()
+	res.ServerCores, res.DriverCores = server.Seconds()/secs, self.Seconds()/secs
+	res.OtherCores = max(0, (cpu1.machine-cpu0.machine-server-self).Seconds()/secs)
+	return res, nil
+}
+
+// percentile of sorted durations by the nearest-rank method: the
+// smallest value with at least q of all values at or below it.
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// loopbackClient returns an HTTP client that only ever dials 127.0.0.1
+// (no proxy, whatever the environment says) and keeps up to idle
+// connections open, so keep-alive holds for every load client.
+func loopbackClient(idle int) *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Client{
+		Timeout: 3 * time.Minute,
+		Transport: &http.Transport{
+			Proxy: nil,
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				host, _, err := net.SplitHostPort(addr)
+				if err != nil {
+					return nil, err
+				}
+				if host != "127.0.0.1" {
+					return nil, fmt.Errorf("loaddriver: refusing to dial %s: traffic stays on 127.0.0.1", addr)
+				}
+				return d.DialContext(ctx, network, addr)
+			},
+			MaxIdleConns:        idle,
+			MaxIdleConnsPerHost: idle,
+			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true,
+		},
+	}
+}
+
+// api calls one JSON endpoint of a server.
+type api struct {
+	client *http.Client
+	base   string // origin + API prefix
+}
+
+// do sends the request and returns the body if the status is want. A 503
+// is errBusy; another status is an error quoting the body.
+func (a api) do(ctx context.Context, method, path, bearer string, body []byte, want int) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the body: %w", method, path, err)
+	}
+	switch resp.StatusCode {
+	case want:
+		return b, nil
+	case http.StatusServiceUnavailable:
+		return nil, errBusy
+	default:
+		return nil, fmt.Errorf("%s %s = %d %.200s, want %d", method, path, resp.StatusCode, b, want)
+	}
+}
+
+// credentials is the body of /register and /login.
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func userCredentials(i int) []byte {
+	b, _ := json.Marshal(credentials{
+		Email:    fmt.Sprintf("load-%05d@example.com", i),
+		Password: fmt.Sprintf("load-password-%05d", i),
+	})
+	return b
+}
+
+func (a api) register(ctx context.Context, i int) error {
+	_, err := a.do(ctx, "POST", "/register", "", userCredentials(i), http.StatusCreated)
+	return err
+}
+
+func (a api) login(ctx context.Context, i int) (string, error) {
+	b, err := a.do(ctx, "POST", "/login", "", userCredentials(i), http.StatusOK)
+	if err != nil {
+		return "", err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("POST /login answered %.200s, want an access_token", b)
+	}
+	return tok.AccessToken, nil
+}
+
+func (a api) me(ctx context.Context, token string) ([]byte, error) {
+	return a.do(ctx, "GET", "/me", token, nil, http.StatusOK)
+}
+
+// tokenBox keeps the newest session token of each user.
+type tokenBox struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (b *tokenBox) put(user int, tok string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tokens[user] = tok
+}
+
+// all returns the tokens collected so far.
+func (b *tokenBox) all() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, t := range b.tokens {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -15,6 +15,7 @@ type APIError struct {
 	MoreInfo   string
 }
 
+// Error reads like "twilio: HTTP 400: error 21211: <message> (<link>)".
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "twilio: HTTP %d", e.HTTPStatus)

@@ -185,15 +185,7 @@ func TestSendReturnsTwilioErrors(t *testing.T) {
 
 func TestSendFails(t *testing.T) {
 	t.Run("when Twilio does not answer within the timeout", func(t *testing.T) {
-		release := make(chan struct{})
-		srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-			select {
-			case <-r.Context().Done():
-			case <-release:
-			}
-		}))
-		t.Cleanup(func() { close(release); srv.Close() })
-		s := newSender(t, srv.URL, twilio.WithTimeout(200*time.Millisecond))
+		s := newSender(t, silentServer(t), twilio.WithTimeout(200*time.Millisecond))
 		start := time.Now()
 		err := s.Send(t.Context(), regstack.SMSMessage{To: "+447700900123", Body: "code 123456"})
 		var timeout interface{ Timeout() bool }
@@ -207,11 +199,9 @@ func TestSendFails(t *testing.T) {
 	})
 
 	t.Run("when the caller's context ends first", func(t *testing.T) {
-		srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
-		t.Cleanup(srv.Close)
 		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 		defer cancel()
-		err := newSender(t, srv.URL).Send(ctx, regstack.SMSMessage{To: "+447700900123", Body: "code 123456"})
+		err := newSender(t, silentServer(t)).Send(ctx, regstack.SMSMessage{To: "+447700900123", Body: "code 123456"})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Send = %v, want the context's deadline error", err)
 		}
@@ -248,6 +238,21 @@ func TestNewRequiresTheTwilioKeys(t *testing.T) {
 			assertNoToken(t, err)
 		})
 	}
+}
+
+// silentServer never answers: each request waits until its client gives
+// up or the test ends.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	return srv.URL
 }
 
 func assertNoToken(t *testing.T, err error) {

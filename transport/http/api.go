@@ -106,8 +106,6 @@ const (
 )
 
 // subRouters lists every router and whether the configuration mounts it.
-// The OAuth router (enable_oauth and a registered provider) joins this
-// list, under the name routerOAuth, when it is built.
 func (a *api) subRouters() []subRouter {
 	return []subRouter{
 		{name: "core", enabled: true, routes: a.coreRoutes()},
@@ -115,6 +113,7 @@ func (a *api) subRouters() []subRouter {
 		{name: routerPasswordReset, enabled: a.cfg.EnablePasswordReset, routes: a.resetRoutes()},
 		{name: routerSMS2FA, enabled: a.cfg.EnableSMS2FA, routes: a.phoneRoutes()},
 		{name: routerAdmin, enabled: a.cfg.EnableAdminRouter, routes: a.adminRoutes()},
+		{name: routerOAuth, enabled: a.cfg.EnableOAuth && len(a.rs.ProviderNames()) > 0, routes: a.oauthRoutes()},
 	}
 }
 

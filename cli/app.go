@@ -69,6 +69,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		// Errors are printed once, by Main.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		Commands: []*ucli.Command{
+			initCommand(),
 			serveCommand(),
 			reapCommand(),
 			migrateCommand(),

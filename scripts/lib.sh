@@ -107,20 +107,20 @@ trap _run_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# REGSTACK_RUN_DIR holds this run's temp dirs and state. The outermost
+# REGSTACK_TEST_RUN_DIR holds this run's temp dirs and state. The outermost
 # script creates it and removes it on exit; scripts it runs inherit it, so
 # everything a run made goes away together and $(make_tempdir) or
 # $(free_port), which run in a subshell, need no cleanup of their own.
-if [ -z "${REGSTACK_RUN_DIR:-}" ] || [ ! -d "$REGSTACK_RUN_DIR" ]; then
-	REGSTACK_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/regstack-run.XXXXXX")"
-	export REGSTACK_RUN_DIR
-	on_exit "rm -rf '$REGSTACK_RUN_DIR'"
+if [ -z "${REGSTACK_TEST_RUN_DIR:-}" ] || [ ! -d "$REGSTACK_TEST_RUN_DIR" ]; then
+	REGSTACK_TEST_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/regstack-run.XXXXXX")"
+	export REGSTACK_TEST_RUN_DIR
+	on_exit "rm -rf '$REGSTACK_TEST_RUN_DIR'"
 fi
 
-# make_tempdir prints a new temporary directory inside REGSTACK_RUN_DIR,
+# make_tempdir prints a new temporary directory inside REGSTACK_TEST_RUN_DIR,
 # removed when the run ends.
 make_tempdir() {
-	mktemp -d "$REGSTACK_RUN_DIR/tmp.XXXXXX"
+	mktemp -d "$REGSTACK_TEST_RUN_DIR/tmp.XXXXXX"
 }
 
 # start_bg NAME LOGFILE CMD... starts CMD in the background with its output
@@ -160,7 +160,7 @@ _alive() {
 	kill -0 "$1" 2>/dev/null || return 1
 	local state
 	state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)"
-	[ "$state" != Z ]
+	[ -n "$state" ] && [ "$state" != Z ]
 }
 
 # --- ports -----------------------------------------------------------------
@@ -179,7 +179,7 @@ _port_in_use() {
 # between the check and the server binding it, so callers that start a
 # server should still wait for it with wait_port.
 free_port() {
-	local i port given="$REGSTACK_RUN_DIR/ports"
+	local i port given="$REGSTACK_TEST_RUN_DIR/ports"
 	touch "$given"
 	for ((i = 0; i < 200; i++)); do
 		port=$((20000 + RANDOM % 40000))

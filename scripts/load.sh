@@ -31,7 +31,7 @@ log "go build -o bin/loaddriver ./e2e/cmd/loaddriver"
 go build -o "$BIN/loaddriver" ./e2e/cmd/loaddriver
 
 # The driver's temp dirs (config, database, server log) go with the run.
-export TMPDIR="$REGSTACK_RUN_DIR"
+export TMPDIR="$REGSTACK_TEST_RUN_DIR"
 
 case "$mode" in
 smoke)

@@ -14,8 +14,8 @@
 # when CI=true.
 
 start_services() {
-	# REGSTACK_SERVICES_UP tells child scripts the servers are already up.
-	if [ "${REGSTACK_SERVICES_UP:-}" = 1 ]; then
+	# REGSTACK_TEST_SERVICES_UP tells child scripts the servers are already up.
+	if [ "${REGSTACK_TEST_SERVICES_UP:-}" = 1 ]; then
 		return 0
 	fi
 	REGSTACK_TEST_TMP="$(make_tempdir)"
@@ -31,5 +31,5 @@ start_services() {
 		log "service: $name"
 		"start_${name//-/_}"
 	done
-	export REGSTACK_SERVICES_UP=1
+	export REGSTACK_TEST_SERVICES_UP=1
 }

@@ -128,21 +128,16 @@ func installed(t *testing.T, clock regstack.Clock) (regstack.Store, string) {
 	return st, db
 }
 
-// ferretDBVersion is the FerretDB version of the test server, or "" when
-// it is MongoDB itself.
-func ferretDBVersion(t *testing.T) string {
+// isFerretDB reports whether the test server is FerretDB rather than
+// MongoDB: FerretDB's buildInfo has a ferretdbVersion field.
+func isFerretDB(t *testing.T) bool {
 	t.Helper()
 	var info bson.M
 	if err := rawClient(t).Database("admin").RunCommand(t.Context(), bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
 		t.Fatalf("buildInfo: %v", err)
 	}
-	v, _ := info["ferretdbVersion"].(string)
-	if v == "" {
-		if _, ok := info["ferretdbVersion"]; ok {
-			v = "unknown"
-		}
-	}
-	return v
+	_, ok := info["ferretdbVersion"]
+	return ok
 }
 
 // logRecorder is a slog handler that keeps every record, for tests that

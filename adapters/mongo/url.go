@@ -5,10 +5,18 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/regstack/regstack/core/config"
 )
 
-// errNoDatabase is config.md §7's start-up error, word for word.
-var errNoDatabase = errors.New("MongoDB URL has no database path and config.mongodb_database is unset. Use mongodb://host:port/dbname or set mongodb_database.")
+// errNoDatabase is config.md §7's start-up error, word for word, as the
+// configuration's own start-up check reports it.
+func errNoDatabase() error {
+	return &config.StartupError{
+		Key:     "mongodb_database",
+		Message: "MongoDB URL has no database path and config.mongodb_database is unset. Use mongodb://host:port/dbname or set mongodb_database.",
+	}
+}
 
 // location is what Open needs from a database URL.
 type location struct {
@@ -54,14 +62,14 @@ func parseURL(raw, fallback string) (location, error) {
 		loc.database = fallback
 	}
 	if loc.database == "" {
-		return location{}, errNoDatabase
+		return location{}, errNoDatabase()
 	}
 	return loc, nil
 }
 
-// scrub wraps err, a driver error about the URL, with the URL's password
-// replaced by "xxxxx": the driver quotes parts of the URL it cannot parse,
-// and database URLs must not leak credentials into logs.
+// scrub returns err, a driver error about the URL, as a new error whose
+// text has the URL's password replaced by "xxxxx": the driver quotes parts
+// of the URL it cannot parse, and credentials must not reach the logs.
 func (loc location) scrub(err error) error {
 	msg := err.Error()
 	if len(loc.password) > 0 && strings.Contains(msg, "password") {

@@ -6,8 +6,8 @@
 #   make lint    gofmt -l, go vet, staticcheck in every go.work module
 #   make unit    go test -race -count=1 across every module
 #   make fuzz    each Fuzz target for FUZZTIME
-#   make smoke   load-driver smoke run (no-op until the driver lands)
-#   make bench   benchmarks across every module (BENCH_OUT=file to keep them)
+#   make smoke   load-driver smoke run against a real `regstack serve` (<= 60 s)
+#   make bench   go benchmarks across every module, then the full load-driver runs
 #   make fmt     gofmt -w every module
 #   make tools   install the pinned Go tools into ./bin
 #   make deps    install missing system packages (apt-get as root)
@@ -45,6 +45,7 @@ smoke:
 
 bench:
 	@bash scripts/bench.sh
+	@bash scripts/load.sh bench
 
 fmt:
 	@bash scripts/fmt.sh

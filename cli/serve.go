@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -105,6 +107,7 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 		return runtimeError(errors.Join(errs...))
 	}
 
+	setMemoryLimit(cfg, logger)
 	rs, err := build(ctx, cfg, logger)
 	if err != nil {
 		return runtimeError(err)
@@ -164,6 +167,28 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 	logger.Info("stopped")
 	return nil
 }
+
+// setMemoryLimit bounds the Go heap to what the hashing pool needs plus
+// headroom. Every Argon2id hash allocates argon2_memory_kib and drops it;
+// without a limit the collector lets garbage grow to twice the live heap,
+// so a login flood would hold far more memory than the pool's bound. The
+// operator's GOMEMLIMIT, when set, wins.
+func setMemoryLimit(cfg config.Config, logger *slog.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	workers := cfg.PasswordHashWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	limit := int64(workers)*int64(cfg.Argon2MemoryKiB)<<10 + serveHeapHeadroom
+	debug.SetMemoryLimit(limit)
+	logger.Debug("memory limit set", "bytes", limit)
+}
+
+// serveHeapHeadroom is the Go heap allowed beyond the hashing pool's memory:
+// requests, the database driver, templates.
+const serveHeapHeadroom = 24 << 20
 
 // loadConfig loads configuration for a read-only command: --config may
 // name a file or a directory holding regstack.toml.

@@ -362,7 +362,13 @@ func configChecks(cfg config.Config, loaded *config.Report) []checkResult {
 		warn(w.String())
 	}
 	if cfg.EnableSMS2FA && cfg.SMS.Backend == "null" {
-		warn(`enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered`)
+		msg := `enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered`
+		if cfg.SMS.LogBodies == nil || !*cfg.SMS.LogBodies {
+			// Since 0.8.2 the null sender hides bodies by default, so the
+			// codes are not even in the log that `regstack validate` reads.
+			msg += "; probing SMS with `regstack validate` needs sms.log_bodies = true"
+		}
+		warn(msg)
 	}
 	if cfg.EnableOAuth && (isEmpty(cfg.OAuth.GoogleClientID) || isEmpty(cfg.OAuth.GoogleClientSecret)) {
 		warn("enable_oauth is on but oauth.google_client_id and oauth.google_client_secret are not both set: the OAuth router is not mounted")

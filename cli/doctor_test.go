@@ -146,7 +146,7 @@ no_such_key = 1`, "")
 	wantLines(t, res.stdout,
 		"⚠ config: "+toml+":8: no_such_key: unknown key; ignored",
 		"⚠ config: "+toml+":5: jwt_secret: secret stored in regstack.toml; move it to regstack.secrets.env (mode 0600) or the environment",
-		`⚠ config: enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered`,
+		`⚠ config: enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered; probing SMS with `+"`regstack validate`"+` needs sms.log_bodies = true`,
 		`⚠ config: email.backend = "console" with an https base_url: email is only logged, never delivered`,
 	)
 	if !strings.Contains(res.stderr, "\n4 advisory warning(s).") || strings.Contains(res.stderr, "failed") {
@@ -245,7 +245,7 @@ func TestDoctorConfigAdvisories(t *testing.T) {
 	}{
 		{"the defaults give none", func(*config.Config) {}, nil},
 		{"SMS 2FA with the null backend", func(c *config.Config) { c.EnableSMS2FA = true },
-			[]checkResult{{"config", markWarn, `enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered`}}},
+			[]checkResult{{"config", markWarn, `enable_sms_2fa is on but sms.backend = "null": sign-in codes are never delivered; probing SMS with ` + "`regstack validate`" + ` needs sms.log_bodies = true`}}},
 		{"OAuth without a client secret", func(c *config.Config) {
 			c.EnableOAuth = true
 			id := "1-abc.apps.googleusercontent.com"

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/regstack/regstack/core/password/internal/argon2id"
 )
 
 // The benchmarks run argon2.IDKey directly and through the pool with the
@@ -74,7 +76,7 @@ func BenchmarkPoolVerify(b *testing.B) {
 func BenchmarkPoolSlot(b *testing.B) {
 	p := NewPool(fast, 1, time.Minute)
 	for b.Loop() {
-		if err := p.do(b.Context(), func() {}); err != nil {
+		if err := p.do(b.Context(), func(*argon2id.Memory) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 func FuzzVerify(f *testing.F) {
-	good := hashWithSalt("pw", []byte("0123456789abcdef"), fast)
+	good := hashWithSalt(nil, "pw", []byte("0123456789abcdef"), fast)
 	seeds := []string{
 		good,
 		"",

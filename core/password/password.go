@@ -8,7 +8,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 
-	"golang.org/x/crypto/argon2"
+	"github.com/regstack/regstack/core/password/internal/argon2id"
 )
 
 // Hash returns the PHC string of pw under p, with a fresh random salt.
@@ -21,24 +21,28 @@ func Hash(pw string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: reading salt: %w", err)
 	}
-	return hashWithSalt(pw, salt, p), nil
+	return hashWithSalt(nil, pw, salt, p), nil
 }
 
-// hashWithSalt hashes pw with a given salt; p.SaltLength is ignored. Only
-// Hash (with a random salt) and tests (with the §7 vector's salt) call it.
-func hashWithSalt(pw string, salt []byte, p Params) string {
-	tag := argon2.IDKey([]byte(pw), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+// hashWithSalt hashes pw with a given salt in mem (nil: fresh memory);
+// p.SaltLength is ignored. Only Hash, the pool (with a random salt) and
+// tests (with the §7 vector's salt) call it.
+func hashWithSalt(mem *argon2id.Memory, pw string, salt []byte, p Params) string {
+	tag := argon2id.IDKey(mem, []byte(pw), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
 	return phcHash{params: p, salt: salt, tag: tag}.encode()
 }
 
 // Verify reports whether pw matches the PHC string. Any parameter set is
 // accepted; a malformed or non-argon2id string is a non-match, never an error.
-func Verify(pw, phc string) bool {
+func Verify(pw, phc string) bool { return verifyIn(nil, pw, phc) }
+
+// verifyIn is Verify computing in mem (nil: fresh memory).
+func verifyIn(mem *argon2id.Memory, pw, phc string) bool {
 	h, ok := parsePHC(phc)
 	if !ok {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), h.salt, h.params.Iterations, h.params.MemoryKiB, h.params.Parallelism, h.params.KeyLength)
+	got := argon2id.IDKey(mem, []byte(pw), h.salt, h.params.Iterations, h.params.MemoryKiB, h.params.Parallelism, h.params.KeyLength)
 	return subtle.ConstantTimeCompare(got, h.tag) == 1
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"github.com/regstack/regstack/core/password/internal/argon2id"
 )
 
 // ErrBusy is returned when no hashing slot frees up within the pool's wait.
@@ -19,7 +21,10 @@ var ErrBusy = errors.New("password: hashing pool is saturated")
 type Pool struct {
 	params Params
 	wait   time.Duration
-	slots  chan struct{}
+	// slots holds one block memory per worker: taking one is taking a
+	// hashing slot, and the memory is used again by the next hash instead
+	// of being allocated (and faulted in) afresh.
+	slots chan *argon2id.Memory
 	// dummy is a hash of a random password under params; Verify runs
 	// against it when there is no stored hash so that the response time
 	// does not tell whether an account (with a password) exists.
@@ -49,7 +54,7 @@ func NewPool(p Params, workers int, wait time.Duration) *Pool {
 	return &Pool{
 		params: p,
 		wait:   wait,
-		slots:  make(chan struct{}, workers),
+		slots:  newSlots(workers),
 		dummy:  dummy,
 	}
 }
@@ -64,7 +69,14 @@ func (p *Pool) Hash(ctx context.Context, pw string) (string, error) {
 		phc string
 		err error
 	)
-	if werr := p.do(ctx, func() { phc, err = Hash(pw, p.params) }); werr != nil {
+	if werr := p.do(ctx, func(mem *argon2id.Memory) {
+		salt := make([]byte, p.params.SaltLength)
+		if _, err = rand.Read(salt); err != nil {
+			err = fmt.Errorf("password: reading salt: %w", err)
+			return
+		}
+		phc = hashWithSalt(mem, pw, salt, p.params)
+	}); werr != nil {
 		return "", werr
 	}
 	return phc, err
@@ -76,12 +88,18 @@ func (p *Pool) Hash(ctx context.Context, pw string) (string, error) {
 // simply a non-match.
 func (p *Pool) Verify(ctx context.Context, pw string, phc *string) (bool, error) {
 	var ok bool
-	err := p.do(ctx, func() {
+	err := p.do(ctx, func(mem *argon2id.Memory) {
 		if phc == nil || *phc == "" {
-			Verify(pw, p.dummy)
+			verifyIn(mem, pw, p.dummy)
 			return
 		}
-		ok = Verify(pw, *phc)
+		if h, parsed := parsePHC(*phc); parsed && h.params.MemoryKiB > p.params.MemoryKiB {
+			// A stored hash made with more memory than new hashes use
+			// gets memory of its own, so one old row cannot pin a large
+			// arena in every slot for the life of the process.
+			mem = nil
+		}
+		ok = verifyIn(mem, pw, *phc)
 	})
 	if err != nil {
 		return false, err
@@ -90,40 +108,51 @@ func (p *Pool) Verify(ctx context.Context, pw string, phc *string) (bool, error)
 }
 
 // do runs fn while holding a slot.
-func (p *Pool) do(ctx context.Context, fn func()) error {
-	if err := p.acquire(ctx); err != nil {
+func (p *Pool) do(ctx context.Context, fn func(mem *argon2id.Memory)) error {
+	mem, err := p.acquire(ctx)
+	if err != nil {
 		return err
 	}
-	defer func() { <-p.slots }()
+	defer func() { p.slots <- mem }()
 	if p.trace != nil {
 		p.trace(1)
 		defer p.trace(-1)
 	}
-	fn()
+	fn(mem)
 	return nil
 }
 
 // acquire takes a slot, waiting at most p.wait.
-func (p *Pool) acquire(ctx context.Context) error {
+func (p *Pool) acquire(ctx context.Context) (*argon2id.Memory, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("password: waiting for a hashing slot: %w", err)
+		return nil, fmt.Errorf("password: waiting for a hashing slot: %w", err)
 	}
 	select {
-	case p.slots <- struct{}{}:
-		return nil
+	case mem := <-p.slots:
+		return mem, nil
 	default:
 	}
 	if p.wait <= 0 {
-		return ErrBusy
+		return nil, ErrBusy
 	}
 	timer := time.NewTimer(p.wait)
 	defer timer.Stop()
 	select {
-	case p.slots <- struct{}{}:
-		return nil
+	case mem := <-p.slots:
+		return mem, nil
 	case <-timer.C:
-		return ErrBusy
+		return nil, ErrBusy
 	case <-ctx.Done():
-		return fmt.Errorf("password: waiting for a hashing slot: %w", ctx.Err())
+		return nil, fmt.Errorf("password: waiting for a hashing slot: %w", ctx.Err())
 	}
+}
+
+// newSlots returns a channel holding workers empty memories; each grows to
+// the pool's Argon2 memory on first use.
+func newSlots(workers int) chan *argon2id.Memory {
+	slots := make(chan *argon2id.Memory, workers)
+	for range workers {
+		slots <- new(argon2id.Memory)
+	}
+	return slots
 }

@@ -38,8 +38,14 @@ func (rs *RegStack) ChangeEmail(ctx context.Context, p *Principal, newEmail, cur
 	}
 	if taken != nil {
 		rs.logger.InfoContext(ctx, "email change refused: address already in use", "user_id", u.ID)
+		// As slow as a change that sends, so the timing does not tell
+		// whether the address is taken (http-api.md §10.1).
+		rs.emailChangePad.wait(ctx)
 		return nil
 	}
+	// Wall time on purpose: this measures latency, not a domain instant.
+	start := time.Now()
+	defer func() { rs.emailChangePad.observe(time.Since(start)) }()
 	ttl := rs.cfg.EmailChangeTokenTTLSeconds
 	tok, _, err := rs.tokens.Mint(token.EmailChange, u.ID, time.Duration(ttl)*time.Second, token.Extra{NewEmail: newEmail})
 	if err != nil {

@@ -43,6 +43,10 @@ type RegStack struct {
 	providers map[string]OAuthProvider
 	// resetPad pads ForgotPassword's no-account branch (see there).
 	resetPad latencyPad
+	// resendPad and emailChangePad pad the branches of ResendVerification
+	// and ChangeEmail that send nothing, for the same reason.
+	resendPad      latencyPad
+	emailChangePad latencyPad
 }
 
 // New validates the start-up rules of config.md §7 that the core depends

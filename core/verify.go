@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/regstack/regstack/core/token"
 )
@@ -115,6 +116,7 @@ func (rs *RegStack) ResendVerification(ctx context.Context, email string) error 
 		return fmt.Errorf("resend verification: look up user: %w", err)
 	}
 	if u != nil {
+		rs.resendPad.wait(ctx)
 		return nil
 	}
 	p, err := rs.store.Pending().FindByEmail(ctx, email)
@@ -122,8 +124,14 @@ func (rs *RegStack) ResendVerification(ctx context.Context, email string) error 
 		return fmt.Errorf("resend verification: look up pending registration: %w", err)
 	}
 	if p == nil {
+		// Answer as slowly as a resend that sends, so the timing does not
+		// tell whether a registration is pending (http-api.md §10.1).
+		rs.resendPad.wait(ctx)
 		return nil
 	}
+	// Wall time on purpose: this measures latency, not a domain instant.
+	start := time.Now()
+	defer func() { rs.resendPad.observe(time.Since(start)) }()
 	if err := rs.sendVerification(ctx, p); err != nil && !errors.Is(err, ErrDelivery) {
 		return fmt.Errorf("resend verification: %w", err)
 	}

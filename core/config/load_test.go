@@ -645,6 +645,9 @@ func TestTheSpecExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cfg.Email.SMTPHost == nil || cfg.SMS.TwilioAuthToken == nil {
+		t.Fatalf("smtp_host / twilio_auth_token unset: was %s read?", report.SecretsFile)
+	}
 	if cfg.AppName != "Example App" || cfg.Email.Backend != "smtp" || *cfg.Email.SMTPHost != "smtp.app.example.com" ||
 		cfg.SMS.Backend != "twilio" || *cfg.SMS.TwilioAuthToken != "example-twilio-token" ||
 		cfg.DatabaseKind() != config.KindPostgres || cfg.EnableUIRouter == nil || !*cfg.EnableUIRouter {

@@ -50,11 +50,12 @@ func (s blacklist) IsRevoked(ctx context.Context, jti string) (bool, error) {
 	if !storable(jti) {
 		return false, nil
 	}
-	var n int
-	if err := s.rdb.NewRaw("SELECT count(*) FROM token_blacklist WHERE jti = ?", jti).Scan(ctx, &n); err != nil {
+	var one int
+	found, err := s.reads.query(ctx, &one, "SELECT 1 FROM token_blacklist WHERE jti = ?", jti)
+	if err != nil {
 		return false, fmt.Errorf("sqlstore: look up blacklisted token: %w", err)
 	}
-	return n > 0, nil
+	return found, nil
 }
 
 // PurgeExpired deletes entries with exp < now.

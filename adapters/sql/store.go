@@ -41,6 +41,7 @@ var _ regstack.Store = (*Store)(nil)
 type base struct {
 	db      *bun.DB // writes
 	rdb     *bun.DB // reads
+	reads   *statements
 	dialect Dialect
 	clock   regstack.Clock
 }
@@ -64,7 +65,7 @@ func New(cfg Config) (*Store, error) {
 		cfg.Logger = slog.Default()
 	}
 	return &Store{
-		base: base{db: cfg.DB, rdb: cfg.ReadDB, dialect: cfg.Dialect, clock: cfg.Clock},
+		base: base{db: cfg.DB, rdb: cfg.ReadDB, reads: newStatements(cfg.ReadDB), dialect: cfg.Dialect, clock: cfg.Clock},
 		log:  cfg.Logger,
 	}, nil
 }
@@ -121,7 +122,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases both connection pools.
 func (s *Store) Close() error {
-	var errs []error
+	errs := []error{s.reads.close()}
 	if s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
 	}

@@ -85,7 +85,7 @@ func (s users) getBy(ctx context.Context, column, value string) (*regstack.User,
 		return nil, nil
 	}
 	var row userRow
-	found, err := get(ctx, s.rdb, &row, "SELECT "+userColumns+" FROM users WHERE "+column+" = ?", value)
+	found, err := s.reads.query(ctx, &row, "SELECT "+userColumns+" FROM users WHERE "+column+" = ?", value)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: get user by %s: %w", column, err)
 	}

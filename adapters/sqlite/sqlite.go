@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	sqlstore "github.com/regstack/regstack/adapters/sql"
 	regstack "github.com/regstack/regstack/core"
@@ -117,10 +118,10 @@ func openFile(ctx context.Context, loc location, clock regstack.Clock, logger *s
 		// that is not in WAL mode yet: that is a write, and it fails.
 		pragmas = slices.DeleteFunc(pragmas, func(p string) bool { return strings.HasPrefix(p, "journal_mode") })
 	}
-	writer, err := openPool(ctx, dsn(loc, url.Values{
+	writer, err := openWriter(ctx, dsn(loc, url.Values{
 		"_pragma": pragmas,
 		"_txlock": {"immediate"},
-	}), 1)
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", loc.path, err)
 	}
@@ -159,6 +160,26 @@ func openMemory(ctx context.Context, loc location, clock regstack.Clock, logger 
 		return nil, err
 	}
 	return &store{Store: st, writer: db, log: logger}, nil
+}
+
+// openWriter opens the single write connection. Switching a database to
+// WAL needs an exclusive lock and SQLite answers SQLITE_BUSY at once, without
+// its busy handler, while another process holds one — as when several
+// `regstack serve` nodes start together on a new file — so a busy open is
+// retried until the busy timeout has passed.
+func openWriter(ctx context.Context, dsn string) (*bun.DB, error) {
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for {
+		db, err := openPool(ctx, dsn, 1)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // openPool opens a pool of at most size connections that are kept for the

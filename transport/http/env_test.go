@@ -71,7 +71,7 @@ func newEnv(t *testing.T, configure func(*config.Config)) *env {
 // console mailer.
 func newEnvWith(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
 	t.Helper()
-	e := openEnv(t, cfg, mailer)
+	e := openEnv(t, cfg, mailer, nil)
 	h, err := rshttp.NewHandler(e.rs)
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
@@ -84,11 +84,12 @@ func newEnvWith(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
 // handler themselves.
 func newRegStack(t *testing.T, cfg config.Config) *regstack.RegStack {
 	t.Helper()
-	return openEnv(t, cfg, nil).rs
+	return openEnv(t, cfg, nil, nil).rs
 }
 
-// openEnv builds everything but the handler.
-func openEnv(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
+// openEnv builds everything but the handler. providers, when non-nil,
+// makes the OAuth providers to register (given the environment's logger).
+func openEnv(t *testing.T, cfg config.Config, mailer regstack.Mailer, providers func(*slog.Logger) []regstack.OAuthProvider) *env {
 	t.Helper()
 	ctx := context.Background()
 	logs := &logBuffer{}
@@ -106,7 +107,11 @@ func openEnv(t *testing.T, cfg config.Config, mailer regstack.Mailer) *env {
 	}
 	sms := regstack.NewNullSMS(logger, true)
 	down := &atomic.Bool{}
-	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mailer, SMS: switchSMS{sms, down}, Clock: clock, Logger: logger})
+	var ps []regstack.OAuthProvider
+	if providers != nil {
+		ps = providers(logger)
+	}
+	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mailer, SMS: switchSMS{sms, down}, Clock: clock, Logger: logger, Providers: ps})
 	if err != nil {
 		_ = store.Close()
 		t.Fatalf("regstack.New: %v", err)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/regstack/regstack/adapters/google/oidctest"
 	regstack "github.com/regstack/regstack/core"
 	"github.com/regstack/regstack/core/config"
-	"github.com/regstack/regstack/core/storetest"
 	rshttp "github.com/regstack/regstack/transport/http"
 )
 
@@ -65,41 +63,23 @@ func newOAuthEnv(t *testing.T, configure func(*config.Config)) *oauthEnv {
 // openOAuthEnv is openEnv with the Google provider registered.
 func openOAuthEnv(t *testing.T, cfg config.Config) *env {
 	t.Helper()
-	ctx := context.Background()
-	logs := &logBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clock := storetest.NewClock(start)
-	cfg.DatabaseURL = "sqlite:///" + t.TempDir() + "/t.db"
-	store, err := regstack.OpenStore(ctx, cfg.DatabaseURL, regstack.StoreOptions{Clock: clock, Logger: logger})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	var providers []regstack.OAuthProvider
-	if google.Configured(cfg) {
+	e := openEnv(t, cfg, nil, func(logger *slog.Logger) []regstack.OAuthProvider {
+		if !google.Configured(cfg) {
+			return nil
+		}
 		// The provider checks ID tokens against the wall clock, like Google.
 		g, err := google.New(cfg.OAuth, google.WithLogger(logger))
 		if err != nil {
 			t.Fatal(err)
 		}
-		providers = append(providers, g)
-	}
-	mail := regstack.NewConsoleMailer(logger, true)
-	sms := regstack.NewNullSMS(logger, true)
-	down := &atomic.Bool{}
-	rs, err := regstack.New(cfg, regstack.Options{Store: store, Mailer: mail, SMS: switchSMS{sms, down}, Clock: clock, Logger: logger, Providers: providers})
-	if err != nil {
-		_ = store.Close()
-		t.Fatalf("regstack.New: %v", err)
-	}
-	t.Cleanup(func() { _ = rs.Close() })
-	if err := rs.InstallSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	h, err := rshttp.NewHandler(rs)
+		return []regstack.OAuthProvider{g}
+	})
+	h, err := rshttp.NewHandler(e.rs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, rs: rs, cfg: cfg, clock: clock, mail: mail, sms: sms, smsDown: down, logs: logs, handler: h}
+	e.handler = h
+	return e
 }
 
 // get is a GET of a path relative to api_prefix.

@@ -75,6 +75,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			migrateCommand(),
 			createAdminCommand(),
 			doctorCommand(),
+			validateCommand(),
+			oauthCommand(),
+			themeCommand(),
+			sesCommand(),
 		},
 	}
 }

@@ -206,7 +206,13 @@ func (f field) check(raw json.RawMessage) (fieldValue, *validationError) {
 	if f.kind == kindEmail {
 		norm, err := emailaddr.Normalize(s)
 		if err != nil {
-			return fail("value_error", "value is not a valid email address: "+err.Error(), map[string]any{"reason": err.Error()})
+			// pydantic's shape: msg carries the prefix once, ctx.reason the bare reason.
+			reason := err.Error()
+			var ee *emailaddr.Error
+			if errors.As(err, &ee) {
+				reason = ee.Reason
+			}
+			return fail("value_error", "value is not a valid email address: "+reason, map[string]any{"reason": reason})
 		}
 		s = norm
 	}

@@ -179,3 +179,28 @@ func TestEmailIsNormalised(t *testing.T) {
 	}
 	e.login("Ada@EXAMPLE.com", password)
 }
+
+// An address that fails validation is explained once, in pydantic's words:
+// the prefix in msg, the bare reason in ctx.reason.
+func TestInvalidEmailMessageSaysItOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	res := e.post("/register", map[string]any{"email": "nope", "password": password})
+	var body struct {
+		Detail []struct {
+			Msg string         `json:"msg"`
+			Ctx map[string]any `json:"ctx"`
+		} `json:"detail"`
+	}
+	if err := json.Unmarshal(res.Body, &body); err != nil || len(body.Detail) != 1 {
+		t.Fatalf("want one 422 entry: %v\n%s", err, res.Body)
+	}
+	msg := body.Detail[0].Msg
+	const prefix = "value is not a valid email address: "
+	if !strings.HasPrefix(msg, prefix) || strings.Count(msg, prefix) != 1 {
+		t.Errorf("msg = %q, want the prefix exactly once", msg)
+	}
+	reason, _ := body.Detail[0].Ctx["reason"].(string)
+	if reason == "" || strings.HasPrefix(reason, prefix) || msg != prefix+reason {
+		t.Errorf("ctx.reason = %q, want the bare reason that follows the prefix in %q", reason, msg)
+	}
+}

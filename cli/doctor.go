@@ -247,9 +247,11 @@ type revisioner interface {
 	CurrentRevision(ctx context.Context) (string, error)
 }
 
-// indexReporter is a MongoDB store that names the core indexes it lacks
-// ("users.email_unique", "token_blacklist.jti_unique"), in the collections
-// the configuration names.
+// indexReporter is a MongoDB store that names, as "<collection>.<index>"
+// in the collections the configuration names, the indexes its
+// InstallSchema always creates but the database lacks: cli.md §5.2's
+// users.email_unique and token_blacklist.jti_unique, and the other unique
+// indexes and login_attempts.email_when (TTL indexes are optional).
 type indexReporter interface {
 	MissingIndexes(ctx context.Context) ([]string, error)
 }

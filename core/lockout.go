@@ -8,6 +8,16 @@ import (
 
 // The per-email login lockout (domain.md §8.3, http-api.md §10.2). Emails
 // are the normalised submitted address, whether or not a user has it.
+//
+// The check before the password verification cannot hold alone under
+// concurrency: N parallel wrong guesses all pass it before the first
+// (slow) verification ends and records a failure. So a failure is
+// recorded and counted in one atomic step, and a login whose failure is
+// counted past the threshold answers 429 instead of 401 or 403; a right
+// password is checked against the count again before it signs in. Of any
+// burst, then, no more answers reveal a verified password than the
+// threshold allows, and parallel logins with the right password are not
+// held up by one another.
 
 func (rs *RegStack) lockoutWindow() time.Duration {
 	return time.Duration(rs.cfg.LoginLockoutWindowSeconds) * time.Second
@@ -29,34 +39,44 @@ func (rs *RegStack) checkLockout(ctx context.Context, email string) error {
 	return nil
 }
 
-// recordFailure notes a failed login (nothing when the lockout is off).
-// ip "" records none.
-func (rs *RegStack) recordFailure(ctx context.Context, email, ip string) error {
+// recordFailure records a failed login with ip ("" records none) and
+// returns the failures in the window, this one included (0, nil when the
+// lockout is off). When concurrent failures reached the threshold first it
+// withdraws the record — a locked attempt is no failure — and returns
+// ErrLocked.
+func (rs *RegStack) recordFailure(ctx context.Context, email, ip string) (int, error) {
 	if rs.cfg.RateLimitDisabled {
-		return nil
+		return 0, nil
 	}
 	var ipp *string
 	if ip != "" {
 		ipp = &ip
 	}
-	if err := rs.store.LoginAttempts().RecordFailure(ctx, email, rs.clock.Now(), ipp); err != nil {
-		return fmt.Errorf("record login failure: %w", err)
+	attempts := rs.store.LoginAttempts()
+	id, n, err := attempts.RecordAndCount(ctx, email, rs.clock.Now(), ipp, rs.lockoutWindow())
+	if err != nil {
+		return 0, fmt.Errorf("record login failure: %w", err)
 	}
-	return nil
+	if n > rs.cfg.LoginLockoutThreshold {
+		// Even when ctx is cancelled: a row left behind counts.
+		if err := attempts.Withdraw(context.WithoutCancel(ctx), id); err != nil {
+			return 0, fmt.Errorf("withdraw a locked login attempt: %w", err)
+		}
+		return 0, ErrLocked(rs.cfg.LoginLockoutWindowSeconds)
+	}
+	return n, nil
 }
 
 // invalidCredentials records a failure and builds the 401 of http-api.md
-// §5.4 with the attempts left, counted after the recording.
+// §5.4 with the attempts left, counted with this failure (or ErrLocked,
+// see recordFailure).
 func (rs *RegStack) invalidCredentials(ctx context.Context, email, ip string) error {
-	if err := rs.recordFailure(ctx, email, ip); err != nil {
+	n, err := rs.recordFailure(ctx, email, ip)
+	if err != nil {
 		return err
 	}
 	if rs.cfg.RateLimitDisabled {
 		return ErrInvalidCredentials(0)
-	}
-	n, err := rs.store.LoginAttempts().CountRecent(ctx, email, rs.lockoutWindow(), rs.clock.Now())
-	if err != nil {
-		return fmt.Errorf("count login failures: %w", err)
 	}
 	return ErrInvalidCredentials(rs.cfg.LoginLockoutThreshold - n)
 }

@@ -12,6 +12,10 @@ import (
 // (ErrEmailNotVerified). Each of those records a lockout failure with
 // in.IP. A user with MFA gets a code by SMS and an MFA-pending token
 // (ErrDelivery if the SMS cannot be sent); anyone else a session.
+//
+// Under concurrency a login whose password was verified can still answer
+// ErrLocked, when parallel failures reached the threshold meanwhile (see
+// lockout.go).
 func (rs *RegStack) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	email, err := normalizeEmail(in.Email)
 	if err != nil {
@@ -43,6 +47,11 @@ func (rs *RegStack) Login(ctx context.Context, in LoginInput) (LoginResult, erro
 	if rs.cfg.RequireVerification && !u.IsVerified {
 		return LoginResult{}, rs.refuse(ctx, email, in.IP, ErrEmailNotVerified)
 	}
+	// Parallel wrong guesses may have locked the email while this
+	// password was verified; a right guess must not get through then.
+	if err := rs.checkLockout(ctx, email); err != nil {
+		return LoginResult{}, err
+	}
 	if u.MFARequired() {
 		tok, err := rs.startLoginMFA(ctx, u)
 		if err != nil {
@@ -58,9 +67,10 @@ func (rs *RegStack) Login(ctx context.Context, in LoginInput) (LoginResult, erro
 }
 
 // refuse records a failure for a right password on an account that may not
-// sign in (0.5.10), then answers with the account-state error.
+// sign in (0.5.10), then answers with the account-state error — or with
+// ErrLocked when parallel failures reached the threshold first.
 func (rs *RegStack) refuse(ctx context.Context, email, ip string, answer *Error) error {
-	if err := rs.recordFailure(ctx, email, ip); err != nil {
+	if _, err := rs.recordFailure(ctx, email, ip); err != nil {
 		return err
 	}
 	return answer

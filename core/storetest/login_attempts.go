@@ -1,12 +1,33 @@
 package storetest
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
 
 // lockoutWindow is the login_lockout_window_seconds of these tests.
 const lockoutWindow = 15 * time.Minute
+
+// lockoutThreshold is the login_lockout_threshold of these tests.
+const lockoutThreshold = 5
+
+// recorders is how many goroutines race to record failures of one email:
+// enough to overrun the threshold many times over, few enough that a store
+// which counts every racer's attempt (Mongo) stays fast.
+const recorders = 100
+
+// recordAndCount records one failure and returns its id and count.
+func recordAndCount(t *testing.T, e env, email string) (string, int) {
+	t.Helper()
+	id, n, err := e.store.LoginAttempts().RecordAndCount(e.ctx, email, e.clock.Now(), nil, lockoutWindow)
+	must(t, "LoginAttempts().RecordAndCount", err)
+	if id == "" {
+		t.Fatal("RecordAndCount returned an empty id")
+	}
+	return id, n
+}
 
 func countRecent(t *testing.T, e env, email string, window time.Duration) int {
 	t.Helper()
@@ -84,6 +105,88 @@ func (s *suite) testLoginAttempts(t *testing.T) {
 			if got := countRecent(t, e, email, lockoutWindow); got != want {
 				t.Errorf("CountRecent(%q) after Clear = %d, want %d", email, got, want)
 			}
+		}
+	})
+
+	t.Run("RecordAndCount records a failure and counts the window with it", func(t *testing.T) {
+		e := s.env(t)
+		la := e.store.LoginAttempts()
+		// One attempt before the window, one at its edge, one of another email.
+		must(t, "RecordFailure", la.RecordFailure(e.ctx, "ada@example.com", epoch.Add(-lockoutWindow-s.opts.TimePrecision), nil))
+		must(t, "RecordFailure", la.RecordFailure(e.ctx, "ada@example.com", epoch.Add(-lockoutWindow), nil))
+		must(t, "RecordFailure", la.RecordFailure(e.ctx, "grace@example.com", epoch, nil))
+		var ids []string
+		for want := 2; want <= 4; want++ {
+			id, got := recordAndCount(t, e, "ada@example.com")
+			if got != want {
+				t.Errorf("RecordAndCount #%d counted %d, want %d", want-1, got, want)
+			}
+			if slices.Contains(ids, id) {
+				t.Errorf("RecordAndCount returned the id %q twice", id)
+			}
+			ids = append(ids, id)
+		}
+		if got := countRecent(t, e, "ada@example.com", lockoutWindow); got != 4 {
+			t.Errorf("CountRecent = %d after three more failures, want 4", got)
+		}
+		if _, got := recordAndCount(t, e, "Ada@example.com"); got != 1 {
+			t.Errorf("RecordAndCount for another spelling counted %d, want 1 (emails match exactly)", got)
+		}
+	})
+
+	t.Run("Withdraw deletes that one attempt, and a second Withdraw is no error", func(t *testing.T) {
+		e := s.env(t)
+		la := e.store.LoginAttempts()
+		first, _ := recordAndCount(t, e, "ada@example.com")
+		recordAndCount(t, e, "ada@example.com")
+		other, _ := recordAndCount(t, e, "grace@example.com")
+		must(t, "Withdraw", la.Withdraw(e.ctx, first))
+		if got := countRecent(t, e, "ada@example.com", lockoutWindow); got != 1 {
+			t.Errorf("CountRecent = %d after withdrawing one of two, want 1", got)
+		}
+		must(t, "Withdraw again", la.Withdraw(e.ctx, first))
+		if got := countRecent(t, e, "ada@example.com", lockoutWindow); got != 1 {
+			t.Errorf("CountRecent = %d after withdrawing an attempt twice, want 1", got)
+		}
+		if got := countRecent(t, e, "grace@example.com", lockoutWindow); got != 1 {
+			t.Errorf("another email's attempt went with the withdrawal: CountRecent = %d", got)
+		}
+		must(t, "Clear", la.Clear(e.ctx, "grace@example.com"))
+		must(t, "Withdraw after Clear", la.Withdraw(e.ctx, other))
+	})
+
+	t.Run(fmt.Sprintf("of %d concurrent RecordAndCount calls for one email at most the threshold count within it", recorders), func(t *testing.T) {
+		e := s.env(t)
+		la := e.store.LoginAttempts()
+		// What Login does: a failure counted past the threshold is a
+		// locked attempt, withdrawn at once.
+		counts, errs := race(recorders, func(int) (int, error) {
+			id, n, err := la.RecordAndCount(e.ctx, "ada@example.com", e.clock.Now(), nil, lockoutWindow)
+			if err != nil || n <= lockoutThreshold {
+				return n, err
+			}
+			return n, la.Withdraw(e.ctx, id)
+		})
+		noErrors(t, "RecordAndCount", errs)
+		var admitted []int
+		for _, n := range counts {
+			if n <= lockoutThreshold {
+				admitted = append(admitted, n)
+			}
+		}
+		slices.Sort(admitted)
+		if len(admitted) > lockoutThreshold {
+			t.Fatalf("%d failures counted within the threshold of %d", len(admitted), lockoutThreshold)
+		}
+		if got := countRecent(t, e, "ada@example.com", lockoutWindow); got != len(admitted) {
+			t.Errorf("%d attempts left, want the %d admitted ones", got, len(admitted))
+		}
+		if s.opts.UnserialisedRecordAndCount != "" {
+			t.Logf("%d admitted (at most %d; fewer are allowed here: %s)", len(admitted), lockoutThreshold, s.opts.UnserialisedRecordAndCount)
+			return
+		}
+		if want := []int{1, 2, 3, 4, 5}; !slices.Equal(admitted, want) {
+			t.Errorf("admitted counts %v, want exactly %v (serialised calls count their rank)", admitted, want)
 		}
 	})
 }

@@ -49,16 +49,12 @@ func (rs *RegStack) Authenticate(ctx context.Context, bearer string) (*Principal
 		rs.logger.DebugContext(ctx, "session token rejected", "err", err)
 		return nil, ErrInvalidToken
 	}
-	revoked, err := rs.store.Blacklist().IsRevoked(ctx, claims.ID)
+	u, revoked, err := rs.readSession(ctx, claims.Subject, claims.ID)
 	if err != nil {
-		return nil, fmt.Errorf("authenticate: blacklist lookup: %w", err)
+		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	if revoked {
 		return nil, ErrTokenRevoked
-	}
-	u, err := rs.store.Users().GetByID(ctx, claims.Subject)
-	if err != nil {
-		return nil, fmt.Errorf("authenticate: look up user: %w", err)
 	}
 	if u == nil || !u.IsActive {
 		return nil, ErrUserInactive
@@ -68,6 +64,31 @@ func (rs *RegStack) Authenticate(ctx context.Context, bearer string) (*Principal
 		return nil, ErrSessionInvalidated
 	}
 	return &Principal{User: u, Token: claims}, nil
+}
+
+// readSession is the blacklist check and the user lookup of Authenticate:
+// one round trip when the store is a SessionReader, else the two reads in
+// turn (the user is not read when the token is revoked).
+func (rs *RegStack) readSession(ctx context.Context, userID, jti string) (*User, bool, error) {
+	if sr, ok := rs.store.(SessionReader); ok {
+		u, revoked, err := sr.ReadSession(ctx, userID, jti)
+		if err != nil {
+			return nil, false, fmt.Errorf("read session: %w", err)
+		}
+		return u, revoked, nil
+	}
+	revoked, err := rs.store.Blacklist().IsRevoked(ctx, jti)
+	if err != nil {
+		return nil, false, fmt.Errorf("blacklist lookup: %w", err)
+	}
+	if revoked {
+		return nil, true, nil
+	}
+	u, err := rs.store.Users().GetByID(ctx, userID)
+	if err != nil {
+		return nil, false, fmt.Errorf("look up user: %w", err)
+	}
+	return u, false, nil
 }
 
 // Logout is POST /logout (§5.6): it blacklists the presented token's jti

@@ -3,7 +3,8 @@
 # MODULES): go test -run '^$' -bench "${BENCH:-.}" -benchmem. BENCHTIME and
 # BENCHCOUNT pass through to -benchtime and -count; with BENCH_OUT set the
 # output is also written there, ready for `bin/benchstat old new`.
-# The e2e load driver joins this target when it exists.
+# `make bench` then runs `scripts/load.sh bench`: the load driver's ratio
+# runs and its scale run on SQLite, PostgreSQL and FerretDB.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

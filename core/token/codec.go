@@ -1,12 +1,15 @@
 package token
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -20,9 +23,15 @@ type Codec struct {
 	alg      jwa.SignatureAlgorithm
 	audience string // "" = none configured
 	keys     map[Purpose][]byte
-	clock    Clock
+	// macs keeps, per purpose, HMACs keyed for Decode: keying one costs
+	// more than the rest of checking a session token's signature.
+	macs  map[Purpose]*sync.Pool
+	clock Clock
 	// random supplies jti bytes; tests replace it to reproduce vectors.
 	random io.Reader
+	// header is the first segment of every token Mint makes. Decode
+	// knows it passes the header checks without parsing it again.
+	header string
 }
 
 // systemClock is the fallback when NewCodec is given no clock.
@@ -58,8 +67,20 @@ func NewCodec(secret, algorithm string, audience *string, clock Clock) (*Codec, 
 	if audience != nil {
 		c.audience = *audience
 	}
+	newHash := hmacHashes[c.alg]
+	c.macs = make(map[Purpose]*sync.Pool, len(purposes))
 	for _, p := range purposes {
-		c.keys[p] = DeriveKey(secret, p)
+		key := DeriveKey(secret, p)
+		c.keys[p] = key
+		c.macs[p] = &sync.Pool{New: func() any { return hmac.New(newHash, key) }}
+	}
+	probe, err := c.sign([]byte("{}"), c.keys[Session])
+	if err != nil {
+		return nil, err
+	}
+	c.header, _, _ = strings.Cut(probe, ".")
+	if err := c.parseHeader(c.header); err != nil {
+		return nil, fmt.Errorf("token: the signing library's own header fails the checks: %w", err)
 	}
 	return c, nil
 }
@@ -120,13 +141,22 @@ func (c *Codec) Mint(p Purpose, subject string, ttl time.Duration, extra Extra) 
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("token: encoding claims: %w", err)
 	}
+	signed, err := c.sign(payload, key)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	return signed, claims, nil
+}
+
+// sign makes the compact JWS of payload: header {"alg": …, "typ": "JWT"}.
+func (c *Codec) sign(payload, key []byte) (string, error) {
 	hdr := jws.NewHeaders()
 	if err := hdr.Set(jws.TypeKey, "JWT"); err != nil {
-		return "", Claims{}, fmt.Errorf("token: building header: %w", err)
+		return "", fmt.Errorf("token: building header: %w", err)
 	}
 	signed, err := jws.Sign(payload, jws.WithKey(c.alg, key, jws.WithProtectedHeaders(hdr)))
 	if err != nil {
-		return "", Claims{}, fmt.Errorf("token: signing: %w", err)
+		return "", fmt.Errorf("token: signing: %w", err)
 	}
-	return string(signed), claims, nil
+	return string(signed), nil
 }

@@ -12,6 +12,7 @@ import (
 	"hash"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 )
@@ -25,7 +26,7 @@ func invalid(reason string) error { return fmt.Errorf("%w: %s", ErrInvalid, reas
 
 // Decode verifies tok as purpose p (domain.md §6.4). Every failure wraps ErrInvalid.
 func (c *Codec) Decode(tok string, p Purpose) (Claims, error) {
-	key, ok := c.keys[p]
+	macs, ok := c.macs[p]
 	if !ok {
 		return Claims{}, invalid(fmt.Sprintf("unknown purpose %q", p))
 	}
@@ -39,7 +40,7 @@ func (c *Codec) Decode(tok string, p Purpose) (Claims, error) {
 		return Claims{}, err
 	}
 	// Step 2.
-	payload, err := c.verifySignature(tok, key)
+	payload, err := c.verifySignature(tok, macs)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -47,13 +48,13 @@ func (c *Codec) Decode(tok string, p Purpose) (Claims, error) {
 	return c.checkClaims(payload, p)
 }
 
-// verifySignature checks the compact JWS's HMAC with key under the
-// configured algorithm (the header's alg was checked to equal it) and
-// returns the payload. It is the hot path of every authenticated request,
-// so it does directly what a general JWS library would do through its
-// parsing and key machinery: split, decode, one HMAC, a constant-time
-// compare.
-func (c *Codec) verifySignature(tok string, key []byte) ([]byte, error) {
+// verifySignature checks the compact JWS's HMAC under the configured
+// algorithm (the header's alg was checked to equal it) with a MAC from
+// macs, the pool of the purpose's key, and returns the payload. It is the
+// hot path of every authenticated request, so it does directly what a
+// general JWS library would do through its parsing and key machinery:
+// split, decode, one HMAC, a constant-time compare.
+func (c *Codec) verifySignature(tok string, macs *sync.Pool) ([]byte, error) {
 	head, rest, _ := strings.Cut(tok, ".")
 	body, sig, ok := strings.Cut(rest, ".")
 	if !ok || strings.Contains(sig, ".") {
@@ -67,13 +68,12 @@ func (c *Codec) verifySignature(tok string, key []byte) ([]byte, error) {
 	if err != nil {
 		return nil, invalid("payload is not base64url")
 	}
-	newHash, ok := hmacHashes[c.alg]
-	if !ok {
-		return nil, invalid("the algorithm is not allowed")
-	}
-	mac := hmac.New(newHash, key)
+	mac := macs.Get().(hash.Hash)
+	defer macs.Put(mac)
+	mac.Reset()
 	mac.Write([]byte(tok[:len(head)+1+len(body)]))
-	if !hmac.Equal(mac.Sum(nil), want) {
+	var sum [sha512.Size]byte
+	if !hmac.Equal(mac.Sum(sum[:0]), want) {
 		return nil, invalid("signature verification failed")
 	}
 	return payload, nil
@@ -92,6 +92,15 @@ func (c *Codec) checkHeader(tok string) error {
 	if !ok {
 		return invalid("not a compact JWS")
 	}
+	if seg == c.header {
+		// The bytes of the header Mint writes, checked once in NewCodec.
+		return nil
+	}
+	return c.parseHeader(seg)
+}
+
+// parseHeader checks a header segment the long way.
+func (c *Codec) parseHeader(seg string) error {
 	raw, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil {
 		return invalid("header is not base64url")
@@ -115,53 +124,95 @@ func (c *Codec) checkHeader(tok string) error {
 	return nil
 }
 
-// checkClaims performs steps 3 to 6 of §6.4 on a verified payload.
+// claimFields are the claims §6.4 looks at, as found in a payload, before
+// any check: a field's ok flag is false when the claim is missing or not
+// of the type the check needs.
+type claimFields struct {
+	sub, jti            string
+	subOK, jtiOK        bool
+	iat, exp            json.Number // "" when missing or not a number
+	purpose             any         // compared with the wanted purpose as a JSON value
+	purposeOK           bool        // present (any type)
+	newEmail, phone     string
+	newEmailOK, phoneOK bool
+	aud                 any
+	audOK               bool // present (any type)
+}
+
+// checkClaims performs steps 3 to 6 of §6.4 on a verified payload. Tokens
+// as regstack and PyJWT mint them take scanFlatClaims' fast path; any other
+// payload is read by encoding/json into a map, with the same outcome.
 func (c *Codec) checkClaims(payload []byte, p Purpose) (Claims, error) {
+	f, ok := scanFlatClaims(payload)
+	if !ok {
+		var err error
+		if f, err = mapClaims(payload); err != nil {
+			return Claims{}, err
+		}
+	}
+	return c.validateClaims(&f, p)
+}
+
+// mapClaims reads any JSON payload the general way: a map, numbers kept
+// as their text, the last of duplicate keys winning.
+func mapClaims(payload []byte) (claimFields, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil {
-		return Claims{}, invalid("payload is not a JSON object")
+		return claimFields{}, invalid("payload is not a JSON object")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Claims{}, invalid("trailing data after the payload")
+		return claimFields{}, invalid("trailing data after the payload")
 	}
+	var f claimFields
+	f.sub, f.subOK = m["sub"].(string)
+	f.jti, f.jtiOK = m["jti"].(string)
+	f.iat, _ = m["iat"].(json.Number)
+	f.exp, _ = m["exp"].(json.Number)
+	f.purpose, f.purposeOK = m["purpose"]
+	f.newEmail, f.newEmailOK = m["new_email"].(string)
+	f.phone, f.phoneOK = m["phone"].(string)
+	f.aud, f.audOK = m["aud"]
+	return f, nil
+}
 
+// validateClaims performs steps 3 to 6 of §6.4 on the claims found.
+func (c *Codec) validateClaims(f *claimFields, p Purpose) (Claims, error) {
 	// Step 3: required claims and their types.
 	var out Claims
 	var ok bool
-	if out.Subject, ok = m["sub"].(string); !ok {
+	if !f.subOK {
 		return Claims{}, invalid(`claim "sub" missing or not a string`)
 	}
-	if out.ID, ok = m["jti"].(string); !ok {
+	if !f.jtiOK {
 		return Claims{}, invalid(`claim "jti" missing or not a string`)
 	}
-	iat, _ := m["iat"].(json.Number)
-	if out.IssuedAt, ok = issuedAt(iat); !ok {
+	out.Subject, out.ID = f.sub, f.jti
+	if out.IssuedAt, ok = issuedAt(f.iat); !ok {
 		return Claims{}, invalid(`claim "iat" missing, not a number or out of range`)
 	}
-	exp, _ := m["exp"].(json.Number)
-	if out.ExpiresAt, ok = expiresAt(exp); !ok {
+	if out.ExpiresAt, ok = expiresAt(f.exp); !ok {
 		return Claims{}, invalid(`claim "exp" missing, not a number or out of range`)
 	}
-	purpose, ok := m["purpose"]
-	if !ok {
+	if !f.purposeOK {
 		return Claims{}, invalid(`claim "purpose" missing`)
 	}
-	if out.NewEmail, ok = m["new_email"].(string); !ok && p == EmailChange {
+	if !f.newEmailOK && p == EmailChange {
 		return Claims{}, invalid(`claim "new_email" missing or not a string`)
 	}
-	if out.Phone, ok = m["phone"].(string); !ok && p == PhoneSetup {
+	if !f.phoneOK && p == PhoneSetup {
 		return Claims{}, invalid(`claim "phone" missing or not a string`)
 	}
+	out.NewEmail, out.Phone = f.newEmail, f.phone
 
 	// Step 4.
-	if err := c.checkAudience(m); err != nil {
+	if err := c.checkAudience(f.aud, f.audOK); err != nil {
 		return Claims{}, err
 	}
 
 	// Step 5.
-	if purpose != any(string(p)) {
+	if f.purpose != any(string(p)) {
 		return Claims{}, invalid("token purpose mismatch")
 	}
 	out.Purpose = p
@@ -173,9 +224,9 @@ func (c *Codec) checkClaims(payload []byte, p Purpose) (Claims, error) {
 	return out, nil
 }
 
-// checkAudience applies step 4 of §6.4 the way PyJWT does.
-func (c *Codec) checkAudience(m map[string]any) error {
-	aud, present := m["aud"]
+// checkAudience applies step 4 of §6.4 the way PyJWT does; present says
+// whether the payload has an aud claim at all.
+func (c *Codec) checkAudience(aud any, present bool) error {
 	if c.audience == "" {
 		if present && !falsy(aud) {
 			return invalid("Invalid audience")

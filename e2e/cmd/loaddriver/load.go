@@ -229,11 +229,16 @@ type credentials struct {
 	Password string `json:"password"`
 }
 
+// loadPassword is every load user's password: seeded users share one
+// precomputed hash, and registered users use the same password so both
+// kinds log in alike.
+const loadPassword = "load-password-0123456789"
+
+// userEmail is the address of load user i.
+func userEmail(i int) string { return fmt.Sprintf("load-%07d@example.com", i) }
+
 func userCredentials(i int) []byte {
-	b, _ := json.Marshal(credentials{
-		Email:    fmt.Sprintf("load-%05d@example.com", i),
-		Password: fmt.Sprintf("load-password-%05d", i),
-	})
+	b, _ := json.Marshal(credentials{Email: userEmail(i), Password: loadPassword})
 	return b
 }
 

@@ -42,7 +42,7 @@ func TestPercentile(t *testing.T) {
 }
 
 func TestRun(t *testing.T) {
-	meter := cpuMeter{ticks: clockTicks(t.Context()), pid: os.Getpid()}
+	meter := cpuMeter{ticks: clockTicks(t.Context()), pids: []int{os.Getpid()}}
 
 	t.Run("a counted phase runs exactly maxOps operations", func(t *testing.T) {
 		var calls atomic.Int64

@@ -19,12 +19,30 @@
 //	R2 = /me per s ÷ bare /me per s                 target ≥ 0.5
 //	R3 = peak RSS ÷ (pool × Argon2 memory + 64 MiB)  target ≤ 1.0
 //
+// With -scale it measures how throughput and latency hold up instead: on
+// each store named (sqlite, postgres, mongodb; the last two on the servers
+// of -postgres-url and -mongodb-url, in a database the run creates and
+// drops) it installs the schema, bulk-inserts users straight into the
+// database (multi-row INSERT, COPY, insertMany; one precomputed password
+// hash), and runs a login and a /me phase at each count of -seeds
+// (-mongodb-seeds on the Mongo-wire store), then once more with -nodes
+// servers on the one database, the clients spread over them. It reports
+//
+//	p99 at the largest count ÷ p99 at the smallest, login and /me   target ≤ 1.2
+//	-nodes servers' throughput ÷ one server's, login and /me        target ≥ 0.9
+//
+// (one server already keeps every core busy, so more nodes on the same
+// machine can only share it: the ideal is 1.0).
+//
 // Usage:
 //
 //	loaddriver [-bin bin/regstack] [-smoke] [-json] [-enforce]
 //	           [-users N] [-concurrency C] [-duration D] [-peak-logins N]
 //	           [-argon2-m KiB] [-argon2-t N] [-argon2-p N] [-workers N]
 //	           [-server-env KEY=VALUE]... [-keep]
+//	loaddriver -scale sqlite,postgres,mongodb [-postgres-url URL] [-mongodb-url URL]
+//	           [-seeds 1000,1000000] [-mongodb-seeds 1000,100000] [-nodes 2]
+//	           [-json] [-enforce] [-concurrency C] [-duration D] [-argon2-* …]
 //
 // Without -bin it builds the regstack command (run it inside the
 // repository). -smoke is a short run (well under a minute) for CI. The
@@ -44,6 +62,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -86,6 +105,7 @@ type options struct {
 	enforce     bool
 	keep        bool
 	serverEnv   []string
+	scale       scaleOptions
 }
 
 func main() {
@@ -122,6 +142,22 @@ func mainCode() int {
 		o.serverEnv = append(o.serverEnv, v)
 		return nil
 	})
+	fs.Func("scale", "`BACKENDS` (comma-separated: sqlite, postgres, mongodb): run the scale measurements on these stores instead of the ratio run", func(v string) error {
+		for _, b := range strings.Split(v, ",") {
+			switch b = strings.TrimSpace(b); b {
+			case backendSQLite, backendPostgres, backendMongo:
+				o.scale.backends = append(o.scale.backends, b)
+			default:
+				return fmt.Errorf("unknown backend %q", b)
+			}
+		}
+		return nil
+	})
+	fs.StringVar(&o.scale.postgresURL, "postgres-url", "", "PostgreSQL server for -scale postgres (the run creates and drops a database of its own on it)")
+	fs.StringVar(&o.scale.mongoURL, "mongodb-url", "", "MongoDB-wire server for -scale mongodb (the run creates and drops a database of its own on it)")
+	fs.Func("seeds", "`COUNTS` of users measured on SQL stores, ascending, bulk-inserted (default 1000,1000000)", intList(&o.scale.seeds))
+	fs.Func("mongodb-seeds", "`COUNTS` of users measured on the MongoDB-wire store (default 1000,100000)", intList(&o.scale.mongoSeeds))
+	fs.IntVar(&o.scale.nodes, "nodes", 2, "with -scale: nodes of the block compared with one node, at the largest user count (1: none)")
 	fs.BoolVar(&bare, "bare", false, "internal: serve the bare /me baseline")
 	fs.StringVar(&bareBody, "bare-body", "", "internal: the /me body the bare server answers")
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -152,6 +188,12 @@ func mainCode() int {
 		return exitUsage
 	}
 	o.argon = argonParams{M: uint32(argM), T: uint32(argT), P: uint8(argP)}
+	if len(o.scale.seeds) == 0 {
+		o.scale.seeds = []int{1000, 1_000_000}
+	}
+	if len(o.scale.mongoSeeds) == 0 {
+		o.scale.mongoSeeds = []int{1000, 100_000}
+	}
 	if o.users < 1 || o.concurrency < 1 || o.duration <= 0 || o.peakLogins < 1 || o.workers < 0 {
 		fmt.Fprintln(os.Stderr, "loaddriver: -users, -concurrency, -duration and -peak-logins must be positive, -workers not negative")
 		return exitUsage
@@ -160,14 +202,21 @@ func mainCode() int {
 	// Every loop below is bounded by counts and durations; this deadline
 	// is the backstop, and a signal ends the run with its children.
 	limit := 15 * time.Minute
-	if o.smoke {
+	switch {
+	case o.smoke:
 		limit = 60 * time.Second
+	case len(o.scale.backends) > 0:
+		// Seeding a million users takes minutes on a busy machine.
+		limit = 45 * time.Minute
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 
+	if len(o.scale.backends) > 0 {
+		return scaleMain(ctx, o)
+	}
 	rep, err := runLoad(ctx, o)
 	if rep != nil {
 		if o.json {
@@ -186,6 +235,47 @@ func mainCode() int {
 		return exitMissed
 	}
 	return 0
+}
+
+// scaleMain runs the scale measurements and prints their report.
+func scaleMain(ctx context.Context, o options) int {
+	rep, err := runScale(ctx, o)
+	if rep != nil {
+		if o.json {
+			enc := json.NewEncoder(os.Stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(rep)
+		} else {
+			rep.writeText(os.Stdout)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loaddriver:", err)
+		return exitFailed
+	}
+	if o.enforce && !rep.Met {
+		return exitMissed
+	}
+	return 0
+}
+
+// intList parses a flag of comma-separated positive counts, ascending.
+func intList(dst *[]int) func(string) error {
+	return func(v string) error {
+		var out []int
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a positive count", f)
+			}
+			if len(out) > 0 && n <= out[len(out)-1] {
+				return errors.New("counts must ascend")
+			}
+			out = append(out, n)
+		}
+		*dst = out
+		return nil
+	}
 }
 
 // progress tells the operator what the run is doing; the report itself
@@ -234,7 +324,7 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 		}
 	}
 	cfgDir := filepath.Join(dir, "config")
-	if err := writeConfig(cfgDir, dir, o); err != nil {
+	if err := writeConfig(cfgDir, "sqlite:///"+filepath.Join(dir, "regstack.db"), o); err != nil {
 		return nil, err
 	}
 	srv, err := serveproc.Start(ctx, serveproc.Options{
@@ -247,7 +337,7 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 	progress("regstack serve is listening on %s (pid %d)", srv.URL, srv.Pid())
 
 	ticks := clockTicks(ctx)
-	serverCPU := cpuMeter{ticks: ticks, pid: srv.Pid()}
+	serverCPU := cpuMeter{ticks: ticks, pids: []int{srv.Pid()}}
 	client := loopbackClient(max(o.concurrency, o.peakLogins))
 	defer client.CloseIdleConnections()
 	a := api{client: client, base: srv.URL + "/api/auth"}
@@ -325,7 +415,7 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 	}
 	defer bare.stop()
 	progress("bare net/http /me: %d clients for %s", o.concurrency, o.duration)
-	bareCPU := cpuMeter{ticks: ticks, pid: bare.pid()}
+	bareCPU := cpuMeter{ticks: ticks, pids: []int{bare.pid()}}
 	rep.BareMe, err = run(ctx, plan{name: "bare-me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, bareCPU,
 		me(api{client: client, base: bare.URL + "/api/auth"}))
 	if err != nil || rep.BareMe.Errors > 0 || rep.BareMe.Ops == 0 {
@@ -349,13 +439,13 @@ func phaseError(p phase, err error) error {
 }
 
 // writeConfig writes regstack.toml and regstack.secrets.env (0600, a
-// random 64-character jwt_secret) into cfgDir, with the database in
-// dataDir.
-func writeConfig(cfgDir, dataDir string, o options) error {
+// random 64-character jwt_secret) into cfgDir, for the database at
+// databaseURL.
+func writeConfig(cfgDir, databaseURL string, o options) error {
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
 		return err
 	}
-	dbURL, _ := json.Marshal("sqlite:///" + filepath.Join(dataDir, "regstack.db")) // a JSON string is a valid TOML basic string
+	dbURL, _ := json.Marshal(databaseURL) // a JSON string is a valid TOML basic string
 	toml := fmt.Sprintf(`# Written by loaddriver for one load run.
 database_url = %s
 require_verification = false

@@ -124,11 +124,11 @@ func machineBusy(ticks int64) (time.Duration, error) {
 	return time.Duration(busy) * time.Second / time.Duration(ticks), nil
 }
 
-// cpuMeter reads the CPU time of the measured server, of this process and
-// of the whole machine, so a phase can tell what share went elsewhere.
+// cpuMeter reads the CPU time of the measured servers, of this process
+// and of the whole machine, so a phase can tell what share went elsewhere.
 type cpuMeter struct {
 	ticks int64
-	pid   int // the measured server
+	pids  []int // the measured servers
 }
 
 // cpuSample is one reading of a cpuMeter.
@@ -138,10 +138,14 @@ type cpuSample struct {
 
 func (m cpuMeter) sample() (cpuSample, error) {
 	var s cpuSample
-	var err error
-	if s.server, err = procCPU(m.pid, m.ticks); err != nil {
-		return s, err
+	for _, pid := range m.pids {
+		cpu, err := procCPU(pid, m.ticks)
+		if err != nil {
+			return s, err
+		}
+		s.server += cpu
 	}
+	var err error
 	if s.self, err = selfCPU(); err != nil {
 		return s, err
 	}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -88,6 +89,12 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 		on := true
 		cfg.EnableUIRouter = &on
 	}
+	themeFile := hostTheme(cfg, report)
+	if themeFile != "" {
+		u := hostThemeURL(cfg)
+		cfg.ThemeCSSURL = &u
+		logger.Info("serving the host theme beside the configuration", "file", themeFile, "url", u)
+	}
 	if _, set := report.Sources["email.log_bodies"]; !set && zeroConfig && cfg.Email.Backend == "console" {
 		on := true
 		cfg.Email.LogBodies = &on
@@ -138,6 +145,7 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 		}
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
+	mountServeUI(mux, cfg, themeFile)
 	mux.Handle("/", site)
 	srv.Handler = mux
 
@@ -146,12 +154,12 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("regstack is listening",
-		"url", origin,
-		"api", origin+cfg.APIPrefix,
-		"database", config.MaskURL(cfg.DatabaseURL),
-		"email", cfg.Email.Backend,
-	)
+	listening := []any{"url", origin, "api", origin + cfg.APIPrefix}
+	if uiOn(cfg) {
+		listening = append(listening, "pages", origin+strings.TrimRight(cfg.UIPrefix, "/")+"/login")
+	}
+	listening = append(listening, "database", config.MaskURL(cfg.DatabaseURL), "email", cfg.Email.Backend)
+	logger.Info("regstack is listening", listening...)
 
 	select {
 	case err := <-serveErr:

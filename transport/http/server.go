@@ -9,12 +9,12 @@ import (
 )
 
 // NewHandler is the whole site `regstack serve` runs (cli.md §15): the JSON
-// API at api_prefix, wrapped, outermost first, in RequestID (every log line
-// of a request carries its id), AccessLog (sees the final status, including
-// the 500 of a recovered panic) and Recover.
-//
-// The SSR pages (ui_prefix) and static assets (static_prefix) join the mux
-// here when they are built.
+// API at api_prefix and, when enable_ui_router is true, the account pages
+// at ui_prefix and their assets at static_prefix (MountUI), wrapped,
+// outermost first, in RequestID (every log line of a request carries its
+// id), AccessLog (sees the final status, including the 500 of a recovered
+// panic) and Recover. An unset enable_ui_router counts as false here;
+// `regstack serve` sets it first.
 func NewHandler(rs *regstack.RegStack) (http.Handler, error) {
 	cfg := rs.Config()
 	logger := loggerOf(rs)
@@ -24,6 +24,11 @@ func NewHandler(rs *regstack.RegStack) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mountAt(mux, cfg.APIPrefix, apiHandler)
+	if cfg.EnableUIRouter != nil && *cfg.EnableUIRouter {
+		if err := MountUI(mux, rs); err != nil {
+			return nil, err
+		}
+	}
 
 	var h http.Handler = mux
 	h = Recover(logger)(h)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/regstack/regstack/core/config"
 	"github.com/regstack/regstack/core/emailaddr"
+	"github.com/regstack/regstack/wizards/configfile"
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -128,10 +129,14 @@ func runInit(ctx context.Context, opts initOptions, stdin io.Reader, stdout, std
 		return aborted(err)
 	}
 
-	if err := writeFileAtomic(tomlPath, []byte(a.renderTOML()), 0o644); err != nil {
+	secrets, err := a.renderSecrets()
+	if err != nil {
 		return runtimeError(err)
 	}
-	if err := writeFileAtomic(secretsPath, []byte(a.renderSecrets()), 0o600); err != nil {
+	if err := configfile.WriteAtomic(tomlPath, []byte(a.renderTOML()), 0o644); err != nil {
+		return runtimeError(err)
+	}
+	if err := configfile.WriteAtomic(secretsPath, []byte(secrets), 0o600); err != nil {
 		return runtimeError(err)
 	}
 	fmt.Fprintln(stdout)

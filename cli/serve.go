@@ -39,7 +39,9 @@ func serveCommand() *ucli.Command {
 			&ucli.IntFlag{Name: "port", Value: 8000, Usage: "TCP port (0 picks a free one)"},
 		},
 		Action: func(c *ucli.Context) error {
-			logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			logs := newLogBatch(c.App.ErrWriter)
+			defer logs.Close()
+			logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return serve(ctx, logger, serveOptions{

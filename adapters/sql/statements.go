@@ -26,14 +26,25 @@ func newStatements(db *bun.DB) *statements {
 	return &statements{db: db, m: map[string]*sql.Stmt{}}
 }
 
-// query runs query (with `?` placeholders) as a prepared statement and
-// scans the first row into dest; found is false when there is none.
+// query runs query (with `?` placeholders) — as a prepared statement
+// where the connections keep them (SQLite) — and scans the first row into
+// dest; found is false when there is none.
 func (s *statements) query(ctx context.Context, dest any, query string, args ...any) (found bool, err error) {
-	stmt, err := s.prepare(ctx, query)
-	if err != nil {
-		return false, err
+	var rows *sql.Rows
+	if name := s.db.Dialect().Name(); name == dialect.PG {
+		// The PostgreSQL adapter's database/sql handle keeps no idle
+		// connections (pgx's pool owns them), so a *sql.Stmt would be
+		// prepared, run and deallocated on every call: three round trips.
+		// pgx runs the query with its arguments in one, and caches by its
+		// own default_query_exec_mode when one is set.
+		rows, err = s.db.DB.QueryContext(ctx, placeholders(name, query), args...)
+	} else {
+		var stmt *sql.Stmt
+		if stmt, err = s.prepare(ctx, query); err != nil {
+			return false, err
+		}
+		rows, err = stmt.QueryContext(ctx, args...)
 	}
-	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return false, err
 	}

@@ -122,6 +122,9 @@ func ensureRequestID(w http.ResponseWriter, r *http.Request) string {
 
 // writeJSON writes v as the JSON body of a response with the given status.
 // HTML characters are not escaped, matching Python's output byte for byte.
+// jsonContentType is the Content-Type of every JSON answer (see fixedValue).
+var jsonContentType = fixedValue("application/json")
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -133,7 +136,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h["Content-Type"] = jsonContentType
 	h.Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out)

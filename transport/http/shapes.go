@@ -83,10 +83,13 @@ const (
 // isoUTC formats t in UTC as Python's datetime.isoformat, followed by zone.
 func isoUTC(t time.Time, zone string) string {
 	t = t.UTC().Truncate(time.Microsecond)
+	layout := isoMicros
 	if t.Nanosecond() == 0 {
-		return t.Format(isoSeconds) + zone
+		layout = isoSeconds
 	}
-	return t.Format(isoMicros) + zone
+	// One allocation, for the string: /me writes three of these per request.
+	var buf [40]byte
+	return string(append(t.AppendFormat(buf[:0], layout), zone...))
 }
 
 // isoZ is the UserPublic datetime form: `2025-01-01T00:00:00Z`.

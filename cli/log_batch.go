@@ -2,21 +2,28 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
+
+	rshttp "github.com/regstack/regstack/transport/http"
 )
 
-// logBatchDelay bounds how long a log line waits in a logBatch before it
-// reaches the terminal or file.
+// logBatchDelay bounds how long an access line waits in a logBatch before
+// it reaches the terminal or file.
 const logBatchDelay = 50 * time.Millisecond
 
-// logBatch gathers serve's log lines and writes them out in batches. Every
-// request writes one access line; written one by one, that is one write(2)
-// per request, a measurable share of a request as cheap as GET /me. A line
-// waits at most logBatchDelay (or until 64 KiB are pending), and Close
-// writes out the rest, so a clean shutdown loses nothing; a crash loses at
-// most the last logBatchDelay of lines.
+// logBatch is serve's log output. Every request writes one access line;
+// written one by one, that is one write(2) per request, a measurable share
+// of a request as cheap as GET /me. So access lines are gathered and
+// written out at most logBatchDelay (or 64 KiB) later, while every other
+// line — a console email's link, a warning, an error — is written, with
+// any access lines before it, before the call that logged it returns: the
+// log is complete up to it once a request has been answered. Close writes
+// out the rest; a crash loses at most the last logBatchDelay of access
+// lines.
 type logBatch struct {
 	mu      sync.Mutex
 	buf     *bufio.Writer
@@ -29,30 +36,34 @@ func newLogBatch(w io.Writer) *logBatch {
 	return &logBatch{buf: bufio.NewWriterSize(w, 64<<10)}
 }
 
-func (b *logBatch) Write(p []byte) (int, error) {
+// handler is a text slog handler writing to b: access lines batched,
+// everything else at once.
+func (b *logBatch) handler(opts *slog.HandlerOptions) slog.Handler {
+	return &routeAccessLines{
+		batched: slog.NewTextHandler(batchedWriter{b}, opts),
+		now:     slog.NewTextHandler(immediateWriter{b}, opts),
+	}
+}
+
+func (b *logBatch) write(p []byte, now bool) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err != nil {
 		return 0, b.err
 	}
-	if b.closed {
-		// Late lines (after Close) go straight through.
-		n, err := b.buf.Write(p)
-		if err == nil {
-			err = b.buf.Flush()
-		}
-		return n, err
-	}
 	n, err := b.buf.Write(p)
-	if err != nil {
-		b.err = err
-		return n, err
-	}
-	if !b.pending {
+	switch {
+	case err != nil:
+	case now || b.closed:
+		err = b.buf.Flush()
+	case !b.pending:
 		b.pending = true
 		time.AfterFunc(logBatchDelay, b.flush)
 	}
-	return n, nil
+	if err != nil {
+		b.err = err
+	}
+	return n, err
 }
 
 func (b *logBatch) flush() {
@@ -64,7 +75,7 @@ func (b *logBatch) flush() {
 	}
 }
 
-// Close writes out every pending line. Writes after Close are unbatched.
+// Close writes out every pending line. Writes after Close are not batched.
 func (b *logBatch) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -73,4 +84,37 @@ func (b *logBatch) Close() error {
 		b.err = b.buf.Flush()
 	}
 	return b.err
+}
+
+type batchedWriter struct{ b *logBatch }
+
+func (w batchedWriter) Write(p []byte) (int, error) { return w.b.write(p, false) }
+
+type immediateWriter struct{ b *logBatch }
+
+func (w immediateWriter) Write(p []byte) (int, error) { return w.b.write(p, true) }
+
+// routeAccessLines sends transport/http's access lines to one handler and
+// every other record to another.
+type routeAccessLines struct {
+	batched, now slog.Handler
+}
+
+func (h *routeAccessLines) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.now.Enabled(ctx, l)
+}
+
+func (h *routeAccessLines) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == rshttp.AccessLogMessage {
+		return h.batched.Handle(ctx, r)
+	}
+	return h.now.Handle(ctx, r)
+}
+
+func (h *routeAccessLines) WithAttrs(as []slog.Attr) slog.Handler {
+	return &routeAccessLines{batched: h.batched.WithAttrs(as), now: h.now.WithAttrs(as)}
+}
+
+func (h *routeAccessLines) WithGroup(name string) slog.Handler {
+	return &routeAccessLines{batched: h.batched.WithGroup(name), now: h.now.WithGroup(name)}
 }

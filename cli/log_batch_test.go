@@ -1,51 +1,75 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	rshttp "github.com/regstack/regstack/transport/http"
 )
 
-func TestLogBatchWritesLinesOutWithinTheDelay(t *testing.T) {
-	var out syncBuffer
-	b := newLogBatch(&out)
-	defer b.Close()
-	b.Write([]byte("one\n"))
-	b.Write([]byte("two\n"))
-	if got := out.String(); got != "" {
-		t.Fatalf("lines were written one by one: %q", got)
-	}
+func newBatchLogger(t *testing.T) (*slog.Logger, *logBatch, *syncBuffer) {
+	t.Helper()
+	out := &syncBuffer{}
+	b := newLogBatch(out)
+	t.Cleanup(func() { b.Close() })
+	return slog.New(b.handler(nil)), b, out
+}
+
+// waitFor polls out until it holds want, for at most 20 batch delays.
+func waitFor(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * logBatchDelay)
-	for out.String() != "one\ntwo\n" {
+	for !strings.Contains(out.String(), want) {
 		if time.Now().After(deadline) {
-			t.Fatalf("after %v the output is %q, want both lines", 20*logBatchDelay, out.String())
-		}
-		time.Sleep(logBatchDelay / 5)
-	}
-	// A line after a flush starts a new batch.
-	b.Write([]byte("three\n"))
-	for !strings.HasSuffix(out.String(), "three\n") {
-		if time.Now().After(deadline.Add(20 * logBatchDelay)) {
-			t.Fatalf("the line after a flush never came out: %q", out.String())
+			t.Fatalf("after %v the log is %q, want it to hold %q", 20*logBatchDelay, out.String(), want)
 		}
 		time.Sleep(logBatchDelay / 5)
 	}
 }
 
-func TestLogBatchCloseWritesEverythingAndLateLinesGoStraightThrough(t *testing.T) {
-	var out syncBuffer
-	b := newLogBatch(&out)
-	b.Write([]byte("pending\n"))
+func TestAccessLinesAreBatchedAndWrittenWithinTheDelay(t *testing.T) {
+	logger, _, out := newBatchLogger(t)
+	logger.Info(rshttp.AccessLogMessage, "path", "/one")
+	logger.Info(rshttp.AccessLogMessage, "path", "/two")
+	if got := out.String(); got != "" {
+		t.Fatalf("access lines were written one by one: %q", got)
+	}
+	waitFor(t, out, "path=/two")
+	if strings.Index(out.String(), "path=/one") > strings.Index(out.String(), "path=/two") {
+		t.Errorf("lines out of order: %q", out.String())
+	}
+	// A line after a flush starts a new batch.
+	logger.Info(rshttp.AccessLogMessage, "path", "/three")
+	waitFor(t, out, "path=/three")
+}
+
+func TestOtherLinesAreWrittenAtOnceAfterTheAccessLinesBeforeThem(t *testing.T) {
+	logger, _, out := newBatchLogger(t)
+	logger.Info(rshttp.AccessLogMessage, "path", "/register")
+	logger.With("component", "mail").Info("[regstack/console-email] To: a@example.com")
+	got := out.String()
+	access, mail := strings.Index(got, "path=/register"), strings.Index(got, "console-email")
+	if access < 0 || mail < 0 || access > mail {
+		t.Fatalf("log right after the call = %q; want the access line, then the mail line", got)
+	}
+}
+
+func TestCloseWritesPendingLinesAndLaterLinesGoStraightThrough(t *testing.T) {
+	logger, b, out := newBatchLogger(t)
+	logger.Info(rshttp.AccessLogMessage, "path", "/pending")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); got != "pending\n" {
-		t.Fatalf("after Close: %q", got)
+	if !strings.Contains(out.String(), "path=/pending") {
+		t.Fatalf("after Close: %q", out.String())
 	}
-	b.Write([]byte("late\n"))
-	if got := out.String(); got != "pending\nlate\n" {
-		t.Fatalf("a line after Close waited: %q", got)
+	logger.Info(rshttp.AccessLogMessage, "path", "/late")
+	if !strings.Contains(out.String(), "path=/late") {
+		t.Fatalf("an access line after Close waited: %q", out.String())
 	}
 }
 
@@ -55,11 +79,12 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 
 func TestLogBatchReportsAWriteError(t *testing.T) {
 	b := newLogBatch(failingWriter{})
-	b.Write([]byte("x\n"))
-	if err := b.Close(); err == nil || !strings.Contains(err.Error(), "disk full") {
-		t.Fatalf("Close = %v, want the writer's error", err)
+	h := b.handler(nil)
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "startup", 0)
+	if err := h.Handle(context.Background(), r); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Handle = %v, want the writer's error", err)
 	}
-	if _, err := b.Write([]byte("y\n")); err == nil {
-		t.Fatal("a write after a failed flush succeeded")
+	if err := b.Close(); err == nil {
+		t.Fatal("Close after a failed write reported no error")
 	}
 }

@@ -41,7 +41,7 @@ func serveCommand() *ucli.Command {
 		Action: func(c *ucli.Context) error {
 			logs := newLogBatch(c.App.ErrWriter)
 			defer logs.Close()
-			logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			logger := slog.New(logs.handler(&slog.HandlerOptions{Level: slog.LevelInfo}))
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return serve(ctx, logger, serveOptions{

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// AccessLogMessage is the message of AccessLog's lines, for a handler that
+// treats them apart (regstack serve writes them out in batches).
+const AccessLogMessage = "http request"
+
 // AccessLog writes one log line per request at INFO: method, path, status,
 // bytes, duration, request id and client address. The query string is never
 // logged: verification and reset links carry their tokens there. trustProxy
@@ -26,7 +30,7 @@ func AccessLog(logger *slog.Logger, trustProxy bool) func(http.Handler) http.Han
 				if status == 0 {
 					status = http.StatusOK
 				}
-				logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+				logger.LogAttrs(r.Context(), slog.LevelInfo, AccessLogMessage,
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.Int("status", status),

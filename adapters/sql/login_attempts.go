@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -42,7 +43,16 @@ func (s loginAttempts) RecordFailure(ctx context.Context, email string, when tim
 func (s loginAttempts) RecordAndCount(ctx context.Context, email string, when time.Time, ip *string, window time.Duration) (string, int, error) {
 	var id int64
 	var n int
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	// READ COMMITTED whatever the database's default: under REPEATABLE
+	// READ or SERIALIZABLE the snapshot would be taken before the advisory
+	// lock is granted, and the count would miss the attempts of the calls
+	// it waited for. (SQLite ignores the level; its write transaction
+	// serialises the calls.)
+	opts := &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	if s.db.Dialect().Name() != dialect.PG {
+		opts = nil
+	}
+	err := s.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 		if err := lockAttempts(ctx, tx, email); err != nil {
 			return err
 		}

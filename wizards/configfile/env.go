@@ -39,7 +39,9 @@ func MergeEnv(src []byte, vars []EnvVar) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.set(v.Name, line)
+		if err := f.set(v.Name, line); err != nil {
+			return nil, err
+		}
 	}
 	return f.bytes(src), nil
 }
@@ -52,7 +54,9 @@ func RemoveEnv(src []byte, names []string) ([]byte, error) {
 		if err := checkEnvName(name); err != nil {
 			return nil, err
 		}
-		f.remove(name)
+		if err := f.remove(name); err != nil {
+			return nil, err
+		}
 	}
 	return f.bytes(src), nil
 }
@@ -151,13 +155,19 @@ func splitEnv(src []byte) *envFile {
 // "\n" (Python's str.splitlines).
 const lineBreaks = "\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029"
 
+// loaderLines splits text at the loader's other line boundaries, dropping
+// empty parts (a trailing "\r" ends a line, it starts no other).
+func loaderLines(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(lineBreaks, r) })
+}
+
 // envLineNames lists the variables a line sets: "NAME=…", with optional
 // leading spaces, "export " and spaces before "=". A line holding one of
 // the loader's other line boundaries is several lines to it, so each part
 // counts.
 func envLineNames(text string) []string {
 	var names []string
-	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(lineBreaks, r) }) {
+	for _, part := range loaderLines(text) {
 		t := strings.TrimLeftFunc(part, isLoaderSpace)
 		if rest, ok := strings.CutPrefix(t, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
 			t = strings.TrimLeft(rest, " \t")
@@ -174,7 +184,22 @@ func envLineNames(text string) []string {
 	return names
 }
 
-func (f *envFile) set(name, text string) {
+// shared refuses to edit a line that the loader reads as several (it holds
+// one of lineBreaks): replacing or dropping it would take the other
+// variables and comments on it along.
+func (f *envFile) shared(name string) error {
+	for i, l := range f.lines {
+		if slices.Contains(f.names[l], name) && len(loaderLines(l.text)) > 1 {
+			return fmt.Errorf("regstack.secrets.env line %d sets %s together with other text that the loader reads as separate lines (a carriage return or another line break inside it); %w", i+1, name, ErrUnsupported)
+		}
+	}
+	return nil
+}
+
+func (f *envFile) set(name, text string) error {
+	if err := f.shared(name); err != nil {
+		return err
+	}
 	var kept []*envLine
 	done := false
 	for _, l := range f.lines {
@@ -201,9 +226,13 @@ func (f *envFile) set(name, text string) {
 		f.changed = true
 	}
 	f.lines = kept
+	return nil
 }
 
-func (f *envFile) remove(name string) {
+func (f *envFile) remove(name string) error {
+	if err := f.shared(name); err != nil {
+		return err
+	}
 	var kept []*envLine
 	for _, l := range f.lines {
 		if slices.Contains(f.names[l], name) {
@@ -213,6 +242,7 @@ func (f *envFile) remove(name string) {
 		kept = append(kept, l)
 	}
 	f.lines = kept
+	return nil
 }
 
 // bytes renders the file, or returns src itself when nothing changed.

@@ -103,6 +103,28 @@ func TestMergeEnvRefusals(t *testing.T) {
 	}
 }
 
+// A file with bare CR line ends is one "\n line" holding every variable;
+// replacing that line would drop the others, so the edit is refused.
+func TestMergeEnvRefusesALineTheLoaderReadsAsSeveral(t *testing.T) {
+	src := "REGSTACK_JWT_SECRET=keep\r" + secretName + "=old\rOTHER=keep\r"
+	for name, edit := range map[string]func() ([]byte, error){
+		"merge":  func() ([]byte, error) { return MergeEnv([]byte(src), []EnvVar{{secretName, "new"}}) },
+		"remove": func() ([]byte, error) { return RemoveEnv([]byte(src), []string{secretName}) },
+	} {
+		out, err := edit()
+		if !errors.Is(err, ErrUnsupported) || out != nil {
+			t.Errorf("%s: (%q, %v), want ErrUnsupported and no output", name, out, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "old") {
+			t.Errorf("%s: the error shows the secret: %v", name, err)
+		}
+	}
+	// A line for another name is no reason to refuse.
+	if _, err := MergeEnv([]byte(src), []EnvVar{{"UNRELATED", "x"}}); err != nil {
+		t.Errorf("adding a new name: %v", err)
+	}
+}
+
 func TestRemoveEnv(t *testing.T) {
 	src := "# c\nA=1\n" + secretName + "=x\nexport " + secretName + "=y\nB=2"
 	out, err := RemoveEnv([]byte(src), []string{secretName})

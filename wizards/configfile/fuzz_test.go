@@ -236,6 +236,19 @@ func FuzzMergeEnv(f *testing.F) {
 			}
 			return
 		}
+		if errors.Is(err, ErrUnsupported) {
+			// Refused only when a line setting the name holds other
+			// lines for the loader, which an edit would take along.
+			shared := false
+			for _, l := range strings.Split(src, "\n") {
+				l = strings.TrimSuffix(l, "\r")
+				shared = shared || slices.Contains(envLineNames(l), name) && len(loaderLines(l)) > 1
+			}
+			if !shared {
+				t.Fatalf("refused without a shared line: %v\n%q", err, src)
+			}
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

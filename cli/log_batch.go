@@ -26,14 +26,14 @@ const logBatchDelay = 50 * time.Millisecond
 // lines.
 type logBatch struct {
 	mu      sync.Mutex
+	out     io.Writer
 	buf     *bufio.Writer
 	pending bool
 	closed  bool
-	err     error // the first write error, reported by later writes and Close
 }
 
 func newLogBatch(w io.Writer) *logBatch {
-	return &logBatch{buf: bufio.NewWriterSize(w, 64<<10)}
+	return &logBatch{out: w, buf: bufio.NewWriterSize(w, 64<<10)}
 }
 
 // handler is a text slog handler writing to b: access lines batched,
@@ -48,9 +48,6 @@ func (b *logBatch) handler(opts *slog.HandlerOptions) slog.Handler {
 func (b *logBatch) write(p []byte, now bool) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.err != nil {
-		return 0, b.err
-	}
 	n, err := b.buf.Write(p)
 	switch {
 	case err != nil:
@@ -61,17 +58,22 @@ func (b *logBatch) write(p []byte, now bool) (int, error) {
 		time.AfterFunc(logBatchDelay, b.flush)
 	}
 	if err != nil {
-		b.err = err
+		b.recover()
 	}
 	return n, err
 }
+
+// recover drops what the failed write left in the buffer (bufio refuses
+// every later write once one failed), so one failure — a full disk, say —
+// loses that batch, not the rest of the process's log.
+func (b *logBatch) recover() { b.buf.Reset(b.out) }
 
 func (b *logBatch) flush() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.pending = false
-	if b.err == nil {
-		b.err = b.buf.Flush()
+	if b.buf.Flush() != nil {
+		b.recover()
 	}
 }
 
@@ -80,10 +82,11 @@ func (b *logBatch) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	if b.err == nil {
-		b.err = b.buf.Flush()
+	err := b.buf.Flush()
+	if err != nil {
+		b.recover()
 	}
-	return b.err
+	return err
 }
 
 type batchedWriter struct{ b *logBatch }

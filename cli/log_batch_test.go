@@ -73,18 +73,36 @@ func TestCloseWritesPendingLinesAndLaterLinesGoStraightThrough(t *testing.T) {
 	}
 }
 
-type failingWriter struct{}
+// failingWriter fails while full is set.
+type failingWriter struct {
+	full bool
+	out  syncBuffer
+}
 
-func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.full {
+		return 0, errors.New("disk full")
+	}
+	return w.out.Write(p)
+}
 
-func TestLogBatchReportsAWriteError(t *testing.T) {
-	b := newLogBatch(failingWriter{})
+func TestAFailedWriteLosesOnlyItsLines(t *testing.T) {
+	w := &failingWriter{full: true}
+	b := newLogBatch(w)
 	h := b.handler(nil)
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "startup", 0)
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "lost", 0)
 	if err := h.Handle(context.Background(), r); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Handle = %v, want the writer's error", err)
 	}
-	if err := b.Close(); err == nil {
-		t.Fatal("Close after a failed write reported no error")
+	w.full = false
+	r = slog.NewRecord(time.Now(), slog.LevelInfo, "kept", 0)
+	if err := h.Handle(context.Background(), r); err != nil {
+		t.Fatalf("a write after the disk has room again: %v", err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.out.String(); !strings.Contains(got, "msg=kept") || strings.Contains(got, "msg=lost") {
+		t.Fatalf("log = %q; want the later line only", got)
 	}
 }

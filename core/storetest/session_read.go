@@ -96,7 +96,9 @@ func (s *suite) testSessionReader(t *testing.T) {
 		if got, revoked := readSession(t, e, sr, u.ID, "jti"); got == nil || !got.IsActive || revoked {
 			t.Fatalf("before any change ReadSession = %v, revoked %v; want the active user, not revoked", got, revoked)
 		}
-		cutoff := epoch.Add(time.Minute)
+		// A sub-second cutoff: bulk revocation compares at microseconds
+		// (http-api.md §10.3), so the combined read must keep them.
+		cutoff := epoch.Add(time.Minute + 7*time.Microsecond)
 		must(t, "SetTokensInvalidatedAfter", e.store.Users().SetTokensInvalidatedAfter(e.ctx, u.ID, cutoff))
 		must(t, "SetActive", e.store.Users().SetActive(e.ctx, u.ID, false))
 		must(t, "Revoke", e.store.Blacklist().Revoke(e.ctx, "jti", epoch.Add(time.Hour)))

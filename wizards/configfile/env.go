@@ -89,7 +89,7 @@ func checkEnvName(name string) error {
 // value: it strips white space around the value and one pair of matching
 // quotes, and splits lines at every Unicode line boundary.
 func EnvLine(v EnvVar) (string, error) {
-	if strings.ContainsAny(v.Value, "\n"+lineBreaks) {
+	if HasLineBreak(v.Value) {
 		return "", fmt.Errorf("%s: %w", v.Name, ErrLineBreak)
 	}
 	value := v.Value
@@ -97,6 +97,14 @@ func EnvLine(v EnvVar) (string, error) {
 		value = `"` + value + `"`
 	}
 	return v.Name + "=" + value, nil
+}
+
+// HasLineBreak reports whether s holds a line boundary the loader splits
+// regstack.secrets.env at ("\n", "\r", U+2028 …), which EnvLine refuses
+// with ErrLineBreak. The wizards judge secret fields with it, so what they
+// accept is exactly what the writer can write.
+func HasLineBreak(s string) bool {
+	return strings.ContainsAny(s, "\n"+lineBreaks)
 }
 
 func needsEnvQuotes(v string) bool {

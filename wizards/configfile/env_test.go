@@ -86,11 +86,27 @@ func TestMergeEnv(t *testing.T) {
 	}
 }
 
+func TestHasLineBreakAgreesWithTheWriter(t *testing.T) {
+	values := []string{"", "plain", "tab\tinside", " spaced ", "a\x1fb", "é€"}
+	for _, r := range "\n" + lineBreaks {
+		values = append(values, "a"+string(r)+"b")
+	}
+	for _, value := range values {
+		_, err := EnvLine(EnvVar{secretName, value})
+		if refused := errors.Is(err, ErrLineBreak); HasLineBreak(value) != refused {
+			t.Errorf("HasLineBreak(%q) = %v, but the writer refusing it is %v", value, !refused, refused)
+		}
+	}
+}
+
 func TestMergeEnvRefusals(t *testing.T) {
 	for _, value := range []string{"a\nb", "a\rb", "a\u2028b", "a\fb"} {
 		_, err := MergeEnv(nil, []EnvVar{{secretName, value}})
 		if !errors.Is(err, ErrLineBreak) {
 			t.Errorf("value %q: error %v, want ErrLineBreak", value, err)
+		}
+		if !HasLineBreak(value) {
+			t.Errorf("HasLineBreak(%q) = false, but the writer refuses it", value)
 		}
 		if err != nil && strings.Contains(err.Error(), value) {
 			t.Errorf("the error shows the secret: %v", err)

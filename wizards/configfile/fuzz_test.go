@@ -28,6 +28,7 @@ var tomlSeeds = []string{
 	"[email]\n[email.extra]\nx = 1\n[[plugins]]\nname = \"a\"\n[[plugins]]\nname = \"b\"\n",
 	"a = 1\r\n[email]\r\nbackend = \"x\" # c\r\n",
 	"enable_oauth = false\n\n[oauth]\ngoogle_client_id = \"x\"\n# tail\n\n# next\n[sms]\n",
+	"\ufeff# written by an editor that marks UTF-8\n[email]\nbackend = \"smtp\"\n",
 }
 
 func FuzzMergeTOML(f *testing.F) {

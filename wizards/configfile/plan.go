@@ -171,10 +171,12 @@ func (p *Plan) EnvDiff(name string) string {
 	}
 }
 
-// Check loads the planned files with core/config, as the server would,
-// from a private temporary directory. It fails with the problems the
-// edits add; problems the files already had are not the wizard's to fix
-// and do not block it. The environment is not consulted.
+// Check loads the planned files with core/config, as the server would.
+// core/config reads only from disk, so the files are copied into a private
+// temporary directory (mode 0700, removed before Check returns; the target
+// is never touched), and its messages name the real files. It fails with
+// the problems the edits add; problems the files already had are not the
+// wizard's to fix and do not block it. The environment is not consulted.
 func (p *Plan) Check() error {
 	before, err := p.problems(p.Config.Old, p.Secrets.Old)
 	if err != nil {
@@ -229,11 +231,40 @@ func (p *Plan) problems(cfg, secrets []byte) ([]config.Problem, error) {
 	case err == nil:
 		return nil, nil
 	case errors.As(err, &ce):
-		return ce.Problems, nil
+		// The operator knows the target's files, not the copies.
+		actual := map[string]string{
+			filepath.Join(dir, config.TOMLFileName): p.Config.Path,
+			opts.SecretsPath:                        p.Secrets.Path,
+		}
+		out := make([]config.Problem, len(ce.Problems))
+		for i, pr := range ce.Problems {
+			if path, ok := actual[pr.File]; ok {
+				pr.File = path
+			}
+			out[i] = pr
+		}
+		return out, nil
 	default:
-		return nil, fmt.Errorf("check configuration: %w", err)
+		return nil, &checkError{
+			msg: strings.NewReplacer(
+				filepath.Join(dir, config.TOMLFileName), p.Config.Path,
+				opts.SecretsPath, p.Secrets.Path,
+				dir, p.Target.Dir,
+			).Replace(err.Error()),
+			err: err,
+		}
 	}
 }
+
+// checkError is a failure to load the copies, worded with the target's
+// paths in place of the temporary ones.
+type checkError struct {
+	msg string
+	err error
+}
+
+func (e *checkError) Error() string { return "check configuration: " + e.msg }
+func (e *checkError) Unwrap() error { return e.err }
 
 // Apply checks the plan and writes each changed file atomically: a
 // temporary file in the same directory, synced, then renamed over the old

@@ -172,6 +172,9 @@ func TestAPlanRefusesAConfigThatWouldNotLoad(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ses_access_key_id") {
 		t.Fatalf("error %v, want the broken rule", err)
 	}
+	if !strings.Contains(err.Error(), target.ConfigPath+":") || strings.Contains(err.Error(), "regstack-check-") {
+		t.Errorf("error %q does not name %s but a temporary copy", err, target.ConfigPath)
+	}
 	if got := readFile(t, target.ConfigPath); got != before {
 		t.Errorf("the file changed: %q", got)
 	}
@@ -184,6 +187,18 @@ func TestAPlanRefusesAConfigThatWouldNotLoad(t *testing.T) {
 	}
 	if strings.Contains(readFile(t, target.ConfigPath), "wJalr") {
 		t.Error("the secret went into regstack.toml")
+	}
+}
+
+func TestACheckNamesTheSecretsFileItself(t *testing.T) {
+	target, _ := ResolveTarget(t.TempDir())
+	p := oauthPlan(t, target)
+	if err := p.MergeEnv([]EnvVar{{"REGSTACK_EMAIL__SMTP_PORT", "many"}}); err != nil {
+		t.Fatal(err)
+	}
+	err := p.Check()
+	if err == nil || !strings.Contains(err.Error(), target.SecretsPath+":") || strings.Contains(err.Error(), "regstack-check-") {
+		t.Errorf("error %v, want the bad port at %s", err, target.SecretsPath)
 	}
 }
 

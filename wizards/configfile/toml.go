@@ -414,7 +414,7 @@ func equalEncoded(a, b string) bool {
 // a blank line after it, so the header keeps its distance; after another
 // key it follows the file's own spacing.
 func (d *document) insertAfter(i int, text string) []byte {
-	at := 0
+	at := d.body
 	if i >= 0 {
 		at = d.stmts[i].end
 		if at == len(d.src) && at > 0 && d.src[at-1] != '\n' {
@@ -433,7 +433,7 @@ func (d *document) insertAfter(i int, text string) []byte {
 // one blank line when the document has content.
 func (d *document) appendTable(text string) []byte {
 	var lead string
-	if n := len(d.src); n > 0 {
+	if n := len(d.src); n > d.body {
 		if d.src[n-1] != '\n' {
 			lead = d.eol
 		}

@@ -144,6 +144,12 @@ func TestAnExistingKeyIsReplacedInPlace(t *testing.T) {
 			"a = \"q\\\"b\\\\s\\tt\\u0001é\"\n",
 		},
 		{
+			"a leading byte order mark is stepped over and kept",
+			"\ufeffa = 1 # one\n",
+			[]Setting{{Key: "a", Value: 5}},
+			"\ufeffa = 5 # one\n",
+		},
+		{
 			"floats and int64 are written as TOML reads them",
 			"f = 0\ng = 0\n",
 			[]Setting{{Key: "f", Value: 2.0}, {Key: "g", Value: int64(1) << 40}},
@@ -229,6 +235,18 @@ func TestAMissingKeyGoesWhereItBelongs(t *testing.T) {
 			"a = 1\r\n\r\n[email]\r\nbackend = \"x\"\r\n",
 			[]Setting{{Key: "b", Value: 2}, {Table: "email", Key: "c", Value: 3}, {Table: "sms", Key: "backend", Value: "null"}},
 			"a = 1\r\nb = 2\r\n\r\n[email]\r\nbackend = \"x\"\r\nc = 3\r\n\r\n[sms]\r\nbackend = \"null\"\r\n",
+		},
+		{
+			"a top-level key in a file opening with a byte order mark goes after the mark",
+			"\ufeff[email]\nbackend = \"console\"\n",
+			[]Setting{{Key: "enable_oauth", Value: true}, {Table: "email", Key: "backend", Value: "ses"}},
+			"\ufeffenable_oauth = true\n\n[email]\nbackend = \"ses\"\n",
+		},
+		{
+			"a file of just a byte order mark keeps it before the new lines",
+			"\ufeff",
+			[]Setting{{Table: "email", Key: "backend", Value: "ses"}},
+			"\ufeff[email]\nbackend = \"ses\"\n",
 		},
 		{
 			"a key that needs quotes is quoted",

@@ -45,7 +45,13 @@ type document struct {
 	// eol is the line break new lines get: the file's first one, so a CRLF
 	// file stays CRLF.
 	eol string
+	// body is where the first statement starts: after a leading UTF-8
+	// byte order mark, which the parser skips and the output keeps.
+	body int
 }
+
+// utf8BOM is the byte order mark some editors put at the start of a file.
+const utf8BOM = "\ufeff"
 
 // InvalidTOMLError is a document the editor refuses to touch because it is
 // not valid TOML (cli.md §14.1 rule 7). Quoted fragments of the parser's
@@ -81,7 +87,10 @@ func parseDocument(src []byte) (*document, error) {
 	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
 		d.eol = "\r\n"
 	}
-	s := scanner{src: src, line: 1}
+	if bytes.HasPrefix(src, []byte(utf8BOM)) {
+		d.body = len(utf8BOM)
+	}
+	s := scanner{src: src, pos: d.body, line: 1}
 	for s.pos < len(src) {
 		st, err := s.statement()
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/regstack/regstack/wizards/configfile"
 	"github.com/regstack/regstack/wizards/wizard"
@@ -18,6 +19,10 @@ import (
 type api struct {
 	wizard Wizard
 	log    *slog.Logger
+	// writes are one at a time: two racing Write clicks must not
+	// interleave their read-merge-rename cycles, or the config of one
+	// could end up beside the secret of the other.
+	writeMu sync.Mutex
 }
 
 // written is the answer of a successful POST /api/write.
@@ -77,6 +82,8 @@ func (a *api) write(w http.ResponseWriter, r *http.Request) {
 		wizard.WriteJSON(w, http.StatusUnprocessableEntity, res)
 		return
 	}
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
 	res, err := Write(a.wizard.Target, SettingsFrom(in), false)
 	if err != nil {
 		// A file the editor will not touch is the operator's to fix; say

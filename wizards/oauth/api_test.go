@@ -2,11 +2,13 @@ package oauth
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/regstack/regstack/wizards/configfile"
@@ -147,6 +149,41 @@ func TestAPIWrite(t *testing.T) {
 			t.Error("the secrets file was written")
 		}
 	})
+}
+
+func TestConcurrentWritesLeaveOneRequestsConfigAndSecretTogether(t *testing.T) {
+	s := newWizardServer(t)
+	const writers, rounds = 4, 25
+	for round := range rounds {
+		var wg sync.WaitGroup
+		for n := range writers {
+			body := validJSON(t, Inputs{
+				"client_id":     fmt.Sprintf("%d-abc.apps.googleusercontent.com", n),
+				"client_secret": fmt.Sprintf("GOCSPX-secret-of-%d", n),
+			})
+			wg.Go(func() {
+				req := httptest.NewRequest(http.MethodPost, "/api/write", strings.NewReader(body))
+				req.Host = "127.0.0.1:47124"
+				req.Header.Set(wizard.TokenHeader, testToken)
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				s.handler.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					t.Errorf("POST /api/write = %d %s", rec.Code, rec.Body)
+				}
+			})
+		}
+		wg.Wait()
+		config, secrets := readFile(t, s.target.ConfigPath), readFile(t, s.target.SecretsPath)
+		var n int
+		_, id, _ := strings.Cut(config, "google_client_id = \"")
+		if _, err := fmt.Sscanf(id, "%d-", &n); err != nil {
+			t.Fatalf("regstack.toml =\n%s", config)
+		}
+		if want := fmt.Sprintf("=GOCSPX-secret-of-%d\n", n); !strings.Contains(secrets, want) {
+			t.Fatalf("round %d: regstack.toml names client %d but the secrets file is\n%s", round, n, secrets)
+		}
+	}
 }
 
 func TestAPIRefusesRequestsWithoutTheToken(t *testing.T) {

@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"errors"
 	"net/url"
 	"regexp"
 	"strings"
@@ -152,7 +151,7 @@ func validateCredentials(in Inputs) []FieldError {
 		errs = append(errs, FieldError{"client_secret", "Client secret is required."})
 	case n < secretMin || n > secretMax:
 		errs = append(errs, FieldError{"client_secret", "Client secret length must be 8 to 128 characters."})
-	case breaksLine(secret):
+	case configfile.HasLineBreak(secret):
 		errs = append(errs, FieldError{"client_secret", "Must not contain line breaks."})
 	}
 	return errs
@@ -188,11 +187,4 @@ func truthy(v any) bool {
 	default:
 		return true
 	}
-}
-
-// breaksLine reports whether the secret would not fit on its one
-// KEY=value line of the secrets file — judged by the writer itself.
-func breaksLine(secret string) bool {
-	_, err := configfile.MergeEnv(nil, []configfile.EnvVar{{Name: SecretEnvVar, Value: secret}})
-	return errors.Is(err, configfile.ErrLineBreak)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/regstack/regstack/wizards/configfile"
 )
 
 // NumSteps is how many steps the wizard has (cli.md §13.2), numbered 0–8.
@@ -146,9 +148,10 @@ func validateCredentials(in Inputs) Result {
 		switch {
 		case strings.TrimSpace(in.SESSecretAccessKey) == "":
 			r.Errors = append(r.Errors, FieldError{"ses_secret_access_key", msgSecretRequired})
-		case strings.ContainsAny(in.SESSecretAccessKey, "\r\n"):
+		case configfile.HasLineBreak(strings.TrimSpace(in.SESSecretAccessKey)):
 			// The secrets file is line based: a line break would smuggle
-			// a second variable into it (cli.md §14.2 rule 6).
+			// a second variable into it (cli.md §14.2 rule 6). The writer
+			// gets the trimmed value and refuses exactly these.
 			r.Errors = append(r.Errors, FieldError{"ses_secret_access_key", msgLineBreaks})
 		}
 		return r

@@ -30,6 +30,11 @@ type LoadOptions struct {
 	// Dir stands for the current working directory when looking for
 	// ./regstack.toml and ./regstack.secrets.env. Empty means ".".
 	Dir string
+	// TOMLData and SecretsData, when not nil, are the contents of the files
+	// named by ConfigPath and SecretsPath (which must then name files, not
+	// directories), read instead of the disk: a tool checks what it is
+	// about to write without writing it anywhere. Messages name the paths.
+	TOMLData, SecretsData []byte
 }
 
 // Load builds the configuration from its layers, highest priority first
@@ -55,23 +60,34 @@ func Load(opts LoadOptions) (Config, *Report, error) {
 		dir = "."
 	}
 
-	tomlPath, err := locateTOML(opts.ConfigPath, env, dir)
-	if err != nil {
-		return Default(), report, err
+	tomlPath := opts.ConfigPath
+	if opts.TOMLData == nil {
+		var err error
+		if tomlPath, err = locateTOML(opts.ConfigPath, env, dir); err != nil {
+			return Default(), report, err
+		}
 	}
 	report.TOMLFile = tomlPath
-	report.SecretsFile = locateSecrets(opts.SecretsPath, tomlPath, dir)
+	if opts.SecretsData != nil {
+		report.SecretsFile = opts.SecretsPath
+	} else {
+		report.SecretsFile = locateSecrets(opts.SecretsPath, tomlPath, dir)
+	}
 
 	var layers [][]setting
 	var problems []Problem
 
 	var tomlSettings []setting
 	if tomlPath != "" {
-		data, err := os.ReadFile(tomlPath)
-		if err != nil {
-			return Default(), report, fmt.Errorf("config: %w", err)
+		data := opts.TOMLData
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(tomlPath); err != nil {
+				return Default(), report, fmt.Errorf("config: %w", err)
+			}
 		}
 		var ps []Problem
+		var err error
 		tomlSettings, ps, err = readTOML(tomlPath, data, report)
 		if err != nil {
 			return Default(), report, err
@@ -80,7 +96,7 @@ func Load(opts LoadOptions) (Config, *Report, error) {
 		layers = append(layers, tomlSettings)
 	}
 	if report.SecretsFile != "" {
-		s, ps, err := readSecrets(report.SecretsFile, report)
+		s, ps, err := readSecrets(report.SecretsFile, opts.SecretsData, report)
 		if err != nil {
 			return Default(), report, err
 		}

@@ -673,3 +673,40 @@ func TestDottedNamesDoNotPassForTables(t *testing.T) {
 		t.Errorf("want two unknown-key warnings, got %v", report.Warnings)
 	}
 }
+
+// A tool checks the files it is about to write without writing them:
+// TOMLData and SecretsData stand in for the files at their paths, which
+// need not exist, and messages name those paths.
+func TestLoadFromContentsReadsNoDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not-created")
+	tomlPath, secretsPath := filepath.Join(dir, config.TOMLFileName), filepath.Join(dir, config.SecretsFileName)
+	cfg, report, err := config.Load(config.LoadOptions{
+		Env:         map[string]string{},
+		ConfigPath:  tomlPath,
+		TOMLData:    []byte("app_name = \"From memory\"\n"),
+		SecretsPath: secretsPath,
+		SecretsData: []byte("REGSTACK_JWT_SECRET=" + strings.Repeat("s", 40) + "\n"),
+	})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if cfg.AppName != "From memory" || cfg.JWTSecret != strings.Repeat("s", 40) {
+		t.Errorf("app_name %q, secret read %v; want both from the contents", cfg.AppName, cfg.JWTSecret != "")
+	}
+	if report.TOMLFile != tomlPath || report.SecretsFile != secretsPath {
+		t.Errorf("report names %q and %q, want the given paths", report.TOMLFile, report.SecretsFile)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the directory exists after Load: %v", err)
+	}
+
+	_, _, err = config.Load(config.LoadOptions{
+		Env:        map[string]string{},
+		ConfigPath: tomlPath,
+		TOMLData:   []byte("[email]\nbackend = \"carrier-pigeon\"\n"),
+	})
+	var ce *config.Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 1 || ce.Problems[0].File != tomlPath || ce.Problems[0].Line != 2 {
+		t.Fatalf("Load of a bad backend = %v; want one problem at %s line 2", err, tomlPath)
+	}
+}

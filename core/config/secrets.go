@@ -78,21 +78,22 @@ func isPythonSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= '\x1c' && r <= '\x1f')
 }
 
-// readSecrets reads the secrets file as a configuration layer. Its values
-// stay in the returned settings and are never copied into the process
-// environment (§1.3).
-func readSecrets(path string, report *Report) ([]setting, []Problem, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
-	}
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		report.warn("", Source{Layer: LayerSecrets, File: path},
-			fmt.Sprintf("secrets file is accessible by group or others (mode %04o); run chmod 600 %s", info.Mode().Perm(), path))
+// readSecrets reads the secrets file as a configuration layer — data when
+// not nil, else the file at path. Its values stay in the returned settings
+// and are never copied into the process environment (§1.3).
+func readSecrets(path string, data []byte, report *Report) ([]setting, []Problem, error) {
+	if data == nil {
+		info, err := os.Stat(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("config: %w", err)
+		}
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, nil, fmt.Errorf("config: %w", err)
+		}
+		if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+			report.warn("", Source{Layer: LayerSecrets, File: path},
+				fmt.Sprintf("secrets file is accessible by group or others (mode %04o); run chmod 600 %s", info.Mode().Perm(), path))
+		}
 	}
 	lines := parseSecretsFile(string(data))
 	settings, problems := envSettings(lines, LayerSecrets, path, report)

@@ -202,69 +202,39 @@ func (p *Plan) Check() error {
 	return nil
 }
 
-// problems loads one version of the two files and lists what is wrong.
+// problems loads one version of the two files, from memory, and lists
+// what is wrong: a check touches no disk (a dry run writes nothing, not
+// even a temporary copy of a secret).
 func (p *Plan) problems(cfg, secrets []byte) ([]config.Problem, error) {
-	dir, err := os.MkdirTemp("", "regstack-check-")
-	if err != nil {
-		return nil, fmt.Errorf("check configuration: %w", err)
-	}
-	defer os.RemoveAll(dir)
 	opts := config.LoadOptions{
-		Env:         map[string]string{},
-		Dir:         dir,
-		SecretsPath: filepath.Join(dir, config.SecretsFileName),
+		Env: map[string]string{},
+		// Nothing is looked up beside the files; the directory need not exist.
+		Dir:         p.Target.Dir,
+		SecretsPath: p.Secrets.Path,
+		SecretsData: nonNil(secrets),
 	}
 	if len(cfg) > 0 {
-		opts.ConfigPath = filepath.Join(dir, config.TOMLFileName)
-		if err := os.WriteFile(opts.ConfigPath, cfg, 0o600); err != nil {
-			return nil, fmt.Errorf("check configuration: %w", err)
-		}
+		opts.ConfigPath, opts.TOMLData = p.Config.Path, cfg
 	}
-	if len(secrets) > 0 {
-		if err := os.WriteFile(opts.SecretsPath, secrets, 0o600); err != nil {
-			return nil, fmt.Errorf("check configuration: %w", err)
-		}
-	}
-	_, _, err = config.Load(opts)
+	_, _, err := config.Load(opts)
 	var ce *config.Error
 	switch {
 	case err == nil:
 		return nil, nil
 	case errors.As(err, &ce):
-		// The operator knows the target's files, not the copies.
-		actual := map[string]string{
-			filepath.Join(dir, config.TOMLFileName): p.Config.Path,
-			opts.SecretsPath:                        p.Secrets.Path,
-		}
-		out := make([]config.Problem, len(ce.Problems))
-		for i, pr := range ce.Problems {
-			if path, ok := actual[pr.File]; ok {
-				pr.File = path
-			}
-			out[i] = pr
-		}
-		return out, nil
+		return ce.Problems, nil
 	default:
-		return nil, &checkError{
-			msg: strings.NewReplacer(
-				filepath.Join(dir, config.TOMLFileName), p.Config.Path,
-				opts.SecretsPath, p.Secrets.Path,
-				dir, p.Target.Dir,
-			).Replace(err.Error()),
-			err: err,
-		}
+		return nil, fmt.Errorf("check configuration: %w", err)
 	}
 }
 
-// checkError is a failure to load the copies, worded with the target's
-// paths in place of the temporary ones.
-type checkError struct {
-	msg string
-	err error
+// nonNil is b, or an empty file's contents when b is nil.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
-
-func (e *checkError) Error() string { return "check configuration: " + e.msg }
-func (e *checkError) Unwrap() error { return e.err }
 
 // Apply checks the plan and writes each changed file atomically: a
 // temporary file in the same directory, synced, then renamed over the old

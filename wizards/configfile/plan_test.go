@@ -213,6 +213,9 @@ func TestAPlanDoesNotFixWhatWasAlreadyBroken(t *testing.T) {
 }
 
 func TestADryRunTouchesNothing(t *testing.T) {
+	// Not even a temporary copy: with no usable temporary directory the
+	// check still works.
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "no-such-tmp"))
 	target, _ := ResolveTarget(filepath.Join(t.TempDir(), "absent"))
 	p := oauthPlan(t, target)
 	if err := p.Check(); err != nil {

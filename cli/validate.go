@@ -95,13 +95,14 @@ func validateCommand() *ucli.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				stop() // a second interrupt ends the process at once
-			}()
-			return validate(ctx, opts, c.App.Writer, c.App.ErrWriter, os.Getenv)
+			// Handled for the whole run, never handed back to the default
+			// action: the log source runs in a process group of its own
+			// that the terminal's Ctrl-C does not reach, so validate must
+			// be the one to end it (see validate).
+			interrupts := make(chan os.Signal, 1)
+			signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(interrupts)
+			return validate(c.Context, opts, interrupts, c.App.Writer, c.App.ErrWriter, os.Getenv)
 		},
 	}
 }
@@ -198,7 +199,12 @@ func seconds(flag string, s float64) (time.Duration, error) {
 
 // validate runs the probe and returns its exit code as an error: nil when
 // every check passed, else the number of failed checks (at most 125).
-func validate(ctx context.Context, opts validateOptions, stdout, stderr io.Writer, getenv func(string) string) error {
+//
+// A first interrupt stops the phases; cleanup still runs. A second one
+// kills the log source's processes at once, abandons cleanup and returns
+// 128 + the signal's number (130 for Ctrl-C), as a shell reports a
+// process it interrupted.
+func validate(ctx context.Context, opts validateOptions, interrupts <-chan os.Signal, stdout, stderr io.Writer, getenv func(string) string) error {
 	// The log reader writes verbose lines from its own goroutine: every
 	// write to stderr goes through one lock.
 	locked := &lockedWriter{w: stderr}
@@ -208,18 +214,49 @@ func validate(ctx context.Context, opts validateOptions, stdout, stderr io.Write
 		verbose = locked
 	}
 
+	// runCtx ends at a second interrupt (cleanup and log source too),
+	// phasesCtx already at the first.
+	runCtx, abort := context.WithCancel(ctx)
+	defer abort()
+	phasesCtx, stopPhases := context.WithCancel(runCtx)
+	defer stopPhases()
+
 	var tail *logTail
 	if opts.LogSource != nil {
 		tail = newLogTail(opts.LogSource.String(), opts.LogWait, verbose)
 		src := openLogSource(*opts.LogSource, time.Now(), getenv)
-		if err := src.start(ctx, tail); err != nil {
+		if err := src.start(runCtx, tail); err != nil {
 			fmt.Fprintf(locked, "error: %v\n", err)
 			return reported(2)
 		}
 		defer tail.close()
+	}
+
+	finished := make(chan struct{})
+	defer close(finished)
+	killedBy := make(chan os.Signal, 1)
+	go func() {
+		select {
+		case <-interrupts:
+			stopPhases()
+		case <-finished:
+			return
+		}
+		select {
+		case sig := <-interrupts:
+			if tail != nil {
+				tail.kill()
+			}
+			abort()
+			killedBy <- sig
+		case <-finished:
+		}
+	}()
+
+	if tail != nil {
 		// A source that says when it follows (ssh) is waited for, so the
 		// first mail is not logged before it looks.
-		tail.waitReady(ctx, opts.LogWait)
+		tail.waitReady(phasesCtx, opts.LogWait)
 	}
 
 	report := &probeReport{out: newStyler(stdout), json: opts.JSON}
@@ -227,7 +264,7 @@ func validate(ctx context.Context, opts validateOptions, stdout, stderr io.Write
 	if err != nil {
 		return runtimeError(err)
 	}
-	p.run(ctx)
+	p.run(phasesCtx, runCtx)
 
 	code, err := report.finish(errOut)
 	if err != nil {
@@ -236,10 +273,23 @@ func validate(ctx context.Context, opts validateOptions, stdout, stderr io.Write
 	if opts.NoCleanup {
 		errOut.line(yellow, "\nleft probe user "+p.email+" on deployment (--no-cleanup).")
 	}
+	select {
+	case sig := <-killedBy:
+		return reported(signalExitCode(sig))
+	default:
+	}
 	if code > 0 {
 		return reported(code)
 	}
 	return nil
+}
+
+// signalExitCode is the shells' exit status for a process ended by sig.
+func signalExitCode(sig os.Signal) int {
+	if n, ok := sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 // lockedWriter serialises writes from the log reader and the probe, so

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,11 @@ const sshReadyMarker = "regstack-validate: log source ready"
 // sourceStopGrace is how long a stopped log command may take to exit
 // after SIGTERM before it is killed.
 const sourceStopGrace = 2 * time.Second
+
+// sourceKillWait is how long a killed log command's output may stay open
+// before validate stops reading it: a process that left the command's
+// process group (setsid) can hold the pipes forever.
+const sourceKillWait = time.Second
 
 // logKinds are the --log-source kinds, sorted as error messages list them.
 var logKinds = []string{"cmd", "docker", "file", "ssh"}
@@ -97,10 +103,14 @@ func openLogSource(spec logSpec, since time.Time, getenv func(string) string) lo
 // follows from that size on, so a line written while tail starts up is
 // still shown. The user's ssh configuration applies (ports, keys, jump
 // hosts); sshCommand, when set, replaces the ssh command.
+//
+// sshd hands remote to the user's login shell, which may be fish or csh:
+// the POSIX script runs under `sh -c`, quoted for any of them.
 func openSSHSource(target, sshCommand string) logSource {
 	host, path, _ := strings.Cut(target, ":")
 	q := shellQuote(path)
-	remote := "n=$(wc -c < " + q + " 2>/dev/null) || n=0; echo '" + sshReadyMarker + "'; exec tail -c +$((n + 1)) -F " + q
+	script := "n=$(wc -c < " + q + " 2>/dev/null) || n=0; echo '" + sshReadyMarker + "'; exec tail -c +$((n + 1)) -F " + q
+	remote := "sh -c " + loginShellQuote(script)
 	args := []string{"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", host, remote}
 	src := commandSource{name: "ssh", argv: append([]string{"ssh"}, args...), marker: sshReadyMarker}
 	if cmd := strings.TrimSpace(sshCommand); cmd != "" {
@@ -113,6 +123,14 @@ func openSSHSource(target, sshCommand string) logSource {
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// loginShellQuote quotes s as one word for a POSIX shell, fish, and csh
+// alike. Inside single quotes fish still reads \\ and \', so no
+// backslash or quote is left inside them: each is closed, escaped
+// outside (where all three read \x as x) and reopened.
+func loginShellQuote(s string) string {
+	return "'" + strings.NewReplacer("'", `'\''`, `\`, `'\\'`).Replace(s) + "'"
 }
 
 // commandSource runs a command and follows its stdout and stderr, merged
@@ -178,21 +196,56 @@ func (c commandSource) start(_ context.Context, tail *logTail) error {
 		})
 	}()
 
-	tail.stop = func() {
+	var killed atomic.Bool
+	tail.kill = func() {
 		select {
-		case <-done:
-			return
+		case <-done: // reaped: the pid may be someone else's by now
 		default:
-		}
-		signalProcessGroup(cmd, false)
-		select {
-		case <-done:
-		case <-time.After(sourceStopGrace):
+			killed.Store(true)
 			signalProcessGroup(cmd, true)
+			_ = cmd.Process.Kill() // in case it left its group
+		}
+	}
+	tail.stop = func() {
+		if waitClosed(done, 0) {
+			return
+		}
+		if !killed.Load() {
+			signalProcessGroup(cmd, false)
+			if waitClosed(done, sourceStopGrace) {
+				return
+			}
+			tail.kill()
+		}
+		if !waitClosed(done, sourceKillWait) {
+			// Something outside the group holds the pipes open: stop
+			// reading, so the readers end and Wait reaps the killed command.
+			_ = stdout.Close()
+			_ = stderr.Close()
 			<-done
 		}
 	}
 	return nil
+}
+
+// waitClosed reports whether ch is closed within d.
+func waitClosed(ch <-chan struct{}, d time.Duration) bool {
+	if d <= 0 {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // pump queues every line of r; keep, when set, also keeps the text.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -70,11 +71,13 @@ func TestValidateLogSourceCommands(t *testing.T) {
 			wantArgv: []string{"sh", "-c", "journalctl -fu x"},
 		},
 		{
-			name: "ssh runs the system client in batch mode with the remote path quoted",
-			spec: logSpec{"ssh", "deploy@host:/var/log/it's.log"}, getenv: noEnv, wantName: "ssh",
+			// The path is quoted for sh, then the whole script for the
+			// login shell, with no backslash left inside single quotes.
+			name: "ssh runs the system client in batch mode, the remote script under sh with the path quoted",
+			spec: logSpec{"ssh", "deploy@host:/var/log/it's a.log"}, getenv: noEnv, wantName: "ssh",
 			wantArgv: []string{"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "deploy@host",
-				`n=$(wc -c < '/var/log/it'\''s.log' 2>/dev/null) || n=0; echo '` + sshReadyMarker +
-					`'; exec tail -c +$((n + 1)) -F '/var/log/it'\''s.log'`},
+				`sh -c 'n=$(wc -c < '\''/var/log/it'\'''\\''\'''\''s a.log'\'' 2>/dev/null) || n=0; echo '\''` + sshReadyMarker +
+					`'\''; exec tail -c +$((n + 1)) -F '\''/var/log/it'\'''\\''\'''\''s a.log'\'''`},
 		},
 		{
 			name: "REGSTACK_SSH_COMMAND replaces ssh, with the ssh arguments appended",
@@ -87,7 +90,7 @@ func TestValidateLogSourceCommands(t *testing.T) {
 			},
 			wantName: "ssh",
 			wantArgv: []string{"sh", "-c", `ssh -F /etc/probe_config "$@"`, "ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "h",
-				`n=$(wc -c < '/l' 2>/dev/null) || n=0; echo '` + sshReadyMarker + `'; exec tail -c +$((n + 1)) -F '/l'`},
+				`sh -c 'n=$(wc -c < '\''/l'\'' 2>/dev/null) || n=0; echo '\''` + sshReadyMarker + `'\''; exec tail -c +$((n + 1)) -F '\''/l'\'''`},
 		},
 	}
 	for _, tt := range tests {
@@ -101,6 +104,34 @@ func TestValidateLogSourceCommands(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the remote command survives the login shell with a space, a quote and a backslash in the path", func(t *testing.T) {
+		// sshd runs the remote command as `$SHELL -c <command>`: run it
+		// the same way with the POSIX shells at hand and follow the file.
+		path := filepath.Join(t.TempDir(), `it's a \ log`)
+		appendFile(t, path, "written before\n")
+		src := openLogSource(logSpec{"ssh", "h:" + path}, since, noEnv).(commandSource)
+		remote := src.argv[len(src.argv)-1]
+		for _, shell := range []string{"sh", "bash"} {
+			t.Run(shell, func(t *testing.T) {
+				if _, err := exec.LookPath(shell); err != nil {
+					t.Fatalf("no %s to run the remote command with: %v", shell, err)
+				}
+				tail := startTail(t, commandSource{name: shell, argv: []string{shell, "-c", remote}, marker: sshReadyMarker}, 5*time.Second)
+				ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+				defer cancel()
+				tail.waitReady(ctx, 5*time.Second)
+				if ctx.Err() != nil {
+					t.Fatal("the remote command never printed the ready line")
+				}
+				appendFile(t, path, "written after "+shell+"\n")
+				got, err := tail.expect(t.Context(), "a line", anyLine(""))
+				if err != nil || got != "written after "+shell {
+					t.Fatalf("first line = %q, %v; want only what was written after the ready line", got, err)
+				}
+			})
+		}
+	})
 
 	t.Run("file is followed in-process", func(t *testing.T) {
 		if _, ok := openLogSource(logSpec{"file", "/x"}, since, noEnv).(fileSource); !ok {
@@ -275,34 +306,6 @@ func TestValidateCommandSource(t *testing.T) {
 		if err != nil || got != "after" {
 			t.Fatalf("first line = %q, %v; want %q", got, err, "after")
 		}
-	})
-
-	t.Run("stopping ends the command's children too", func(t *testing.T) {
-		t.Parallel()
-		pidFile := filepath.Join(t.TempDir(), "pid")
-		src := commandSource{name: "sh", argv: []string{"sh", "-c", "sleep 30 & echo $! > " + pidFile + "; wait"}}
-		tail := newLogTail("x", time.Second, nil)
-		if err := src.start(t.Context(), tail); err != nil {
-			t.Fatal(err)
-		}
-		var pid string
-		for deadline := time.Now().Add(5 * time.Second); pid == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			b, _ := os.ReadFile(pidFile)
-			pid = strings.TrimSpace(string(b))
-		}
-		tail.close()
-		if pid == "" {
-			t.Fatal("the command never started its child")
-		}
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if _, err := os.Stat("/proc/" + pid); os.IsNotExist(err) {
-				return
-			}
-			if b, err := os.ReadFile("/proc/" + pid + "/stat"); err == nil && strings.Contains(string(b), ") Z ") {
-				return // a zombie waiting for init: it has ended
-			}
-		}
-		t.Errorf("the child (pid %s) outlived the stopped source", pid)
 	})
 
 	t.Run("a command that is not installed cannot be a source", func(t *testing.T) {

@@ -8,9 +8,12 @@ import (
 )
 
 // ownProcessGroup starts cmd in a process group of its own, so stopping
-// it also stops what it started (the tail under `sh -c`, ssh's children).
+// it also stops what it started (the tail under `sh -c`, ssh's children),
+// and, where the system allows, has it killed when validate dies without
+// stopping it (SIGKILL, a crash).
 func ownProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(cmd.SysProcAttr)
 }
 
 // signalProcessGroup sends SIGTERM, or SIGKILL when kill is set, to the

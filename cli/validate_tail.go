@@ -34,6 +34,9 @@ type logTail struct {
 	recipient string
 
 	stop func() // ends the source and waits for its goroutines
+	// kill ends the source's processes at once, without waiting (a second
+	// interrupt); stop still follows to reap them.
+	kill func()
 	// diag, when set, is the source's latest complaint (a command's last
 	// stderr line), quoted when a wait times out.
 	diag func() string
@@ -47,6 +50,7 @@ func newLogTail(source string, wait time.Duration, verbose io.Writer) *logTail {
 		wake:    make(chan struct{}, 1),
 		ready:   make(chan struct{}),
 		stop:    func() {},
+		kill:    func() {},
 	}
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regstack/regstack/core/config"
 	rshttp "github.com/regstack/regstack/transport/http"
@@ -288,20 +290,58 @@ func TestValidateAgainstAServer(t *testing.T) {
 		}
 	})
 
-	t.Run("a URL that is not a regstack mount aborts after reachability", func(t *testing.T) {
+	t.Run("a URL that is not a regstack mount aborts after reachability and still tries cleanup", func(t *testing.T) {
+		// cli.md §6.4: cleanup runs "always, even after an abort"; its
+		// sign-in fails, and §6.5 counts that failure too.
 		target := startValidateTarget(t, nil)
 		target.url = strings.TrimSuffix(target.url, "/api/auth") + "/wrong"
 		code, report, _ := validateJSON(t, target)
-		if code != 2 {
-			t.Fatalf("exit %d, want 2: %+v", code, report)
+		if code != 3 {
+			t.Fatalf("exit %d, want 3: %+v", code, report)
 		}
 		want := []probeResult{
 			failed("reachability", target.url+"/login returned 404 — wrong --url? expected the regstack mount prefix (e.g. https://host/api/auth)"),
 			failed("reachability:abort", "hard-prerequisite phase failed; skipping remaining phases"),
-			skipped("cleanup", "no probe user was created"),
 		}
-		if !slices.Equal(report, want) {
-			t.Errorf("report:\n%+v\nwant:\n%+v", report, want)
+		if len(report) != 3 || !slices.Equal(report[:2], want) {
+			t.Fatalf("report:\n%+v\nwant:\n%+v and a failed cleanup", report, want)
+		}
+		cleanup := regexp.MustCompile(`^cannot re-authenticate probe user validate-[0-9a-f]{12}@regstack-probe\.example for cleanup \(login → 404\); delete manually$`)
+		if r := report[2]; r.Name != "cleanup" || r.OK || r.Skipped || !cleanup.MatchString(r.Detail) {
+			t.Errorf("cleanup = %+v, want a failure matching %s", r, cleanup)
 		}
 	})
+}
+
+func TestValidateFeatureRowsNeverFail(t *testing.T) {
+	// cli.md §6.4, features: "Always ✔ with detail mounted/not mounted".
+	// This deployment has no /features and drops the connection on every
+	// route the inference asks about.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/auth/features" {
+			http.NotFound(w, r)
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	opts := validateOptions{URL: srv.URL + "/api/auth", EmailDomain: "regstack-probe.example", Timeout: 5 * time.Second}
+	report := &probeReport{json: true}
+	p, err := newProbe(opts, newProbeClient(opts.URL, opts.Timeout, false, nil), nil, report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.discoverFeatures(t.Context())
+	want := []probeResult{
+		passed("feature:oauth", "not mounted"),
+		passed("feature:admin", "not mounted"),
+		passed("feature:sms-2fa", "not mounted"),
+		passed("feature:password-reset", "disabled"),
+	}
+	if !slices.Equal(report.results, want) {
+		t.Errorf("report:\n%+v\nwant:\n%+v", report.results, want)
+	}
 }

@@ -6,13 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -267,8 +273,8 @@ exec tail -n +1 -F "$REGSTACK_FAKE_DOCKER_LOG"
 
 		t.Run("a container that does not exist fails the first wait with docker's error", func(t *testing.T) {
 			run := runValidate(t, bin, env, withBase("--log-source", "docker:nope", "--skip", "account,reset,oauth,sms")...)
-			if run.code != 2 {
-				t.Errorf("exit %d, want 2 (verify and the abort)", run.code)
+			if run.code != 3 {
+				t.Errorf("exit %d, want 3 (verify, the abort, and cleanup: the user never existed)", run.code)
 			}
 			want := "log-source 'docker' exited (code=1) before verification URL was seen. stderr: Error: No such container: nope"
 			if c := check(t, run.report(t), "verify"); c.OK || c.Detail != want {
@@ -328,20 +334,73 @@ exec tail -n +1 -F "$REGSTACK_FAKE_DOCKER_LOG"
 		}
 	})
 
-	t.Run("an unreachable URL aborts after reachability", func(t *testing.T) {
+	t.Run("an unreachable URL aborts after reachability and still tries cleanup", func(t *testing.T) {
+		// cli.md §6.4: cleanup runs "always, even after an abort", so its
+		// sign-in fails too: three failed checks (§6.5).
 		t.Parallel()
 		dead := "http://127.0.0.1:1/api/auth"
 		run := runValidate(t, bin, nil, "--url", dead, "--json", "--log-source", "file:"+srv.LogPath)
-		if run.code != 2 {
-			t.Errorf("exit %d, want 2", run.code)
+		if run.code != 3 {
+			t.Errorf("exit %d, want 3", run.code)
 		}
 		checks := run.report(t)
 		if len(checks) != 3 || checks[0].Name != "reachability" || checks[0].OK ||
 			!strings.HasPrefix(checks[0].Detail, "could not reach "+dead+": ") ||
 			checks[1] != (probeCheck{Name: "reachability:abort", Detail: "hard-prerequisite phase failed; skipping remaining phases"}) ||
-			checks[2] != (probeCheck{Name: "cleanup", OK: true, Skipped: true, Detail: "no probe user was created"}) {
+			checks[2].Name != "cleanup:error" || checks[2].OK || checks[2].Skipped ||
+			!strings.HasPrefix(checks[2].Detail, "cleanup raised: POST /login failed: ") {
 			t.Errorf("report = %+v", checks)
 		}
+	})
+
+	t.Run("a second Ctrl-C ends the log command and what it started, and exits 130", func(t *testing.T) {
+		t.Parallel()
+		stub, requests := hangingDeployment(t)
+		dir := t.TempDir()
+		logFile, childFile, bgFile := filepath.Join(dir, "serve.log"), filepath.Join(dir, "child"), filepath.Join(dir, "background")
+		writeFile(t, logFile, "", 0o644)
+		source := "cmd:sleep 300 & echo $! > " + bgFile + "; echo $$ > " + childFile + "; exec tail -f " + logFile
+		cmd, exited := startValidate(t, bin, "--url", stub+"/api/auth", "--timeout", "60", "--log-source", source)
+
+		waitRequest(t, requests, "the reachability probe")
+		child, bg := readPID(t, childFile), readPID(t, bgFile)
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		// The first interrupt stops the phases; cleanup then signs in,
+		// and the deployment keeps it waiting.
+		waitRequest(t, requests, "cleanup's sign-in")
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			t.Fatal("validate did not end after the second interrupt")
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Errorf("exit %d (%v), want 130", code, cmd.ProcessState)
+		}
+		wantEnded(t, child, "the log command")
+		wantEnded(t, bg, "the log command's background child")
+	})
+
+	t.Run("a validate killed outright takes its log command with it", func(t *testing.T) {
+		t.Parallel()
+		if runtime.GOOS != "linux" {
+			t.Skip("the parent-death signal is Linux's")
+		}
+		stub, requests := hangingDeployment(t)
+		childFile := filepath.Join(t.TempDir(), "child")
+		// Not tail: GNU tail -f notices on its own that its reader is gone.
+		cmd, exited := startValidate(t, bin, "--url", stub+"/api/auth", "--log-source", "cmd:echo $$ > "+childFile+"; exec sleep 300")
+		waitRequest(t, requests, "the reachability probe")
+		child := readPID(t, childFile)
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		<-exited
+		wantEnded(t, child, "the log command")
 	})
 
 	t.Run("a malformed --log-source is a usage error", func(t *testing.T) {
@@ -352,4 +411,87 @@ exec tail -n +1 -F "$REGSTACK_FAKE_DOCKER_LOG"
 			t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", run.code, run.stdout, run.stderr, want)
 		}
 	})
+}
+
+// hangingDeployment is a server that accepts every request and never
+// answers until the client gives up; each request's path is sent on the
+// returned channel as it arrives.
+func hangingDeployment(t *testing.T) (string, <-chan string) {
+	t.Helper()
+	requests := make(chan string, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		// Only once the body is read does the server notice the client
+		// hanging up, which ends r.Context().
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case requests <- r.Method + " " + r.URL.Path:
+		default:
+		}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, requests
+}
+
+// waitRequest waits for the next request to the hanging deployment.
+func waitRequest(t *testing.T, requests <-chan string, what string) {
+	t.Helper()
+	select {
+	case <-requests:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("validate never sent %s", what)
+	}
+}
+
+// startValidate starts `regstack validate args…`; the channel is closed
+// once it has exited and been reaped. It is killed if the test ends first.
+func startValidate(t *testing.T, bin string, args ...string) (*exec.Cmd, <-chan struct{}) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"validate"}, args...)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		_ = cmd.Wait() // the exit status is read from cmd.ProcessState
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	return cmd, exited
+}
+
+// readPID waits for the pid a shell command writes to path and kills that
+// process when the test ends, in case it outlived what should end it.
+func readPID(t *testing.T, path string) int {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		b, _ := os.ReadFile(path)
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+			return pid
+		}
+	}
+	t.Fatalf("no pid in %s", path)
+	return 0
+}
+
+// wantEnded fails unless pid ends within a few seconds: kill(pid, 0)
+// finds no such process (ESRCH), or /proc shows a zombie waiting for init
+// to reap it. Any other answer, including a missing /proc, counts as
+// running.
+func wantEnded(t *testing.T, pid int, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+			return
+		}
+		if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(stat), ") Z ") {
+			return
+		}
+	}
+	t.Errorf("%s (pid %d) is still running", what, pid)
 }

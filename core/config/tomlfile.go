@@ -117,10 +117,22 @@ func malformedTOML(path string, err error) Problem {
 	p := Problem{Source: Source{Layer: LayerTOML, File: path}, Message: "malformed TOML"}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		p.Line = pe.Position.Line
-		p.Message += ": " + redactQuoted(pe.Message)
+		p.Line, p.Message = pe.Position.Line, p.Message+": "+redactQuoted(pe.Message)
 	}
 	return p
+}
+
+// DescribeTOMLError words an error of the TOML parser for an operator: the
+// line it names (0 when none) and its message, with every quoted fragment
+// that may be a secret replaced by "…" (known keys and table names stay).
+// Tools that parse regstack.toml themselves report through it, so a
+// secret never reaches a terminal by way of a parse error.
+func DescribeTOMLError(err error) (line int, message string) {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return pe.Position.Line, redactQuoted(pe.Message)
+	}
+	return 0, redactQuoted(err.Error())
 }
 
 // redactQuoted replaces the contents of '…' and "…" fragments with "…"

@@ -389,3 +389,17 @@ func TestLookupAndHasTable(t *testing.T) {
 		t.Error("HasTable accepted invalid TOML")
 	}
 }
+
+// The parser quotes the text it stumbled on, which may be a secret; the
+// refusal says where, not what.
+func TestARefusalNeverShowsTheTextItStumbledOn(t *testing.T) {
+	const secret = "hunter2-unquoted-secret"
+	_, err := MergeTOML([]byte("app_name = \"x\"\njwt_secret = "+secret+"\n"), []Setting{{Table: "oauth", Key: "google_client_id", Value: "id"}})
+	var invalid *InvalidTOMLError
+	if !errors.As(err, &invalid) || invalid.Line != 2 {
+		t.Fatalf("err = %v; want an InvalidTOMLError on line 2", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("the error shows the secret: %v", err)
+	}
+}

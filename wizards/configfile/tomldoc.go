@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/regstack/regstack/core/config"
 )
 
 // stmtKind says what one TOML statement is.
@@ -111,43 +113,10 @@ func checkTOML(src []byte) error {
 	}
 	var v map[string]any
 	if _, err := toml.Decode(string(src), &v); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return &InvalidTOMLError{Line: pe.Position.Line, Reason: redactQuoted(pe.Message)}
-		}
-		return &InvalidTOMLError{Reason: redactQuoted(err.Error())}
+		line, reason := config.DescribeTOMLError(err)
+		return &InvalidTOMLError{Line: line, Reason: reason}
 	}
 	return nil
-}
-
-// redactQuoted replaces the inside of every '…' or "…" fragment longer
-// than two characters with "…": the parser quotes the text it stumbled
-// on, which may be a secret.
-func redactQuoted(msg string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexAny(msg, `'"`)
-		if i < 0 {
-			b.WriteString(msg)
-			return b.String()
-		}
-		q := msg[i]
-		j := strings.IndexByte(msg[i+1:], q)
-		if j < 0 {
-			b.WriteString(msg)
-			return b.String()
-		}
-		b.WriteString(msg[:i+1])
-		if inner := msg[i+1 : i+1+j]; len(inner) <= 2 {
-			// A character or an escape ('\n') tells where the parser
-			// stopped and cannot be a secret.
-			b.WriteString(inner)
-		} else {
-			b.WriteString("…")
-		}
-		b.WriteByte(q)
-		msg = msg[i+1+j+1:]
-	}
 }
 
 // scanner walks a document that the TOML parser has accepted, so it only

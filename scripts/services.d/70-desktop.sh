@@ -20,11 +20,14 @@ start_desktop() {
 	local dir i display=""
 	dir="$(make_tempdir)"
 	: >"$dir/display"
+	# -noreset: by default the server resets when its last client leaves,
+	# and a window opened during that reset fails "to init GTK" — the
+	# tests open one wizard window right after another closes.
 	# -displayfd lets Xvfb pick a display number nobody holds (it checks
 	# the lock files in /tmp) and tell us which one once it listens; a
 	# fixed number would collide with another run or a real desktop.
 	start_bg xvfb "$dir/xvfb.log" \
-		bash -c 'exec Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -nolisten unix-abstract 3>"$0"' "$dir/display"
+		bash -c 'exec Xvfb -displayfd 3 -screen 0 1280x800x24 -noreset -nolisten tcp -nolisten unix-abstract 3>"$0"' "$dir/display"
 	for ((i = 0; i < 150; i++)); do
 		display="$(tr -dc '0-9' <"$dir/display")"
 		[ -n "$display" ] && break

@@ -99,9 +99,15 @@ const mongoURLVar = "REGSTACK_TEST_MONGO_URL"
 // that database for looking behind the doctor's back.
 func mongoInstall(t *testing.T, extraTOML string) (testInstall, *mongo.Database) {
 	t.Helper()
-	base := os.Getenv(mongoURLVar)
+	return mongoInstallAt(t, mongoURLVar, extraTOML)
+}
+
+// mongoInstallAt is mongoInstall on the server named by the variable urlVar.
+func mongoInstallAt(t *testing.T, urlVar, extraTOML string) (testInstall, *mongo.Database) {
+	t.Helper()
+	base := os.Getenv(urlVar)
 	if base == "" {
-		msg := mongoURLVar + " is unset: start a server with scripts/services.sh (scripts/services.d/20-ferretdb.sh) to run the doctor against MongoDB"
+		msg := urlVar + " is unset: start a server with scripts/services.sh (scripts/services.d/20-ferretdb.sh) to run the doctor against MongoDB"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
@@ -110,7 +116,7 @@ func mongoInstall(t *testing.T, extraTOML string) (testInstall, *mongo.Database)
 	name := "regstack_doctor_" + randomHex(6)
 	client, err := mongo.Connect(options.Client().ApplyURI(base))
 	if err != nil {
-		t.Fatalf("connect to %s: %v", mongoURLVar, err)
+		t.Fatalf("connect to %s: %v", urlVar, err)
 	}
 	db := client.Database(name)
 	t.Cleanup(func() {
@@ -197,4 +203,19 @@ func TestDoctorOnMongo(t *testing.T) {
 			t.Errorf("stderr = %q, want one failed check", res.stderr)
 		}
 	})
+}
+
+// A server below the CVE-2025-14847 patched baseline (FerretDB made to
+// report 7.0.5) gets the ⚠ advisory, which does not fail the run.
+func TestDoctorWarnsAboutAnUnpatchedMongoServer(t *testing.T) {
+	in, _ := mongoInstallAt(t, "REGSTACK_TEST_MONGO_OLD_URL", "")
+	in.migrate(t)
+	res := doctorRun(t, in)
+	if res.code != 0 {
+		t.Fatalf("exit %d, want 0 (a warning does not fail); stdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	wantLines(t, res.stdout,
+		"✔ schema: core indexes present",
+		"⚠ mongo server: server 7.0.5 is vulnerable to CVE-2025-14847 (MongoBleed); upgrade to ≥ 7.0.28, or disable zlib compression in mongod.conf",
+	)
 }

@@ -32,6 +32,15 @@ start_ferretdb() {
 	start_bg ferretdb "$dir/ferretdb.log" "$exe" -listen "127.0.0.1:$port" -dir "$dir/data"
 	_ferretdb_wait "$BG_PID" "$port" "$dir/ferretdb.log"
 	export REGSTACK_TEST_MONGO_URL="mongodb://127.0.0.1:$port/"
+
+	# A second server that reports MongoDB 7.0.5, below the CVE-2025-14847
+	# patched baseline, for doctor's advisory (cli/doctor_live_test.go).
+	local old_dir old_port
+	old_dir="$(make_tempdir)"
+	old_port="$(free_port)"
+	start_bg ferretdb-7.0.5 "$old_dir/ferretdb.log" "$exe" -listen "127.0.0.1:$old_port" -dir "$old_dir/data" -report-mongodb-version 7.0.5
+	_ferretdb_wait "$BG_PID" "$old_port" "$old_dir/ferretdb.log"
+	export REGSTACK_TEST_MONGO_OLD_URL="mongodb://127.0.0.1:$old_port/"
 }
 
 # _ferretdb_install builds tools/ferretdb into ./bin unless the binary for

@@ -18,8 +18,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"syscall"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
@@ -34,7 +36,16 @@ func run() error {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dir := flag.String("dir", "", "directory for the SQLite backend's files (required)")
 	verbose := flag.Bool("v", false, "log at info level instead of errors only")
+	reportVersion := flag.String("report-mongodb-version", "", "MAJOR.MINOR.PATCH for buildInfo's version string to report instead of the build's (doctor's CVE advisory test); versionArray keeps the build's")
 	flag.Parse()
+	if v := *reportVersion; v != "" {
+		if !regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`).MatchString(v) {
+			return fmt.Errorf("-report-mongodb-version %q is not MAJOR.MINOR.PATCH", v)
+		}
+		// What FerretDB embeds (build/version/mongodb.txt) is fixed at
+		// build time; its Info is a shared pointer read per command.
+		version.Get().MongoDBVersion = v
+	}
 	if *dir == "" {
 		return fmt.Errorf("-dir is required")
 	}

@@ -58,6 +58,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -219,13 +220,7 @@ func mainCode() int {
 	}
 	rep, err := runLoad(ctx, o)
 	if rep != nil {
-		if o.json {
-			enc := json.NewEncoder(os.Stdout)
-			enc.SetIndent("", "  ")
-			_ = enc.Encode(rep)
-		} else {
-			rep.writeText(os.Stdout)
-		}
+		printReport(rep, o.json)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loaddriver:", err)
@@ -241,13 +236,7 @@ func mainCode() int {
 func scaleMain(ctx context.Context, o options) int {
 	rep, err := runScale(ctx, o)
 	if rep != nil {
-		if o.json {
-			enc := json.NewEncoder(os.Stdout)
-			enc.SetIndent("", "  ")
-			_ = enc.Encode(rep)
-		} else {
-			rep.writeText(os.Stdout)
-		}
+		printReport(rep, o.json)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loaddriver:", err)
@@ -475,4 +464,16 @@ func indent(lines []string) string {
 		out += "  " + l + "\n"
 	}
 	return out
+}
+
+// printReport writes a load or scale report to stdout: indented JSON, or
+// the text table.
+func printReport(rep interface{ writeText(io.Writer) }, asJSON bool) {
+	if !asJSON {
+		rep.writeText(os.Stdout)
+		return
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(rep)
 }

@@ -124,9 +124,7 @@ func (s assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !readOnly(w, r) {
 		return
 	}
 	h := w.Header()
@@ -138,4 +136,15 @@ func (s assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", cacheDefault)
 	}
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+}
+
+// readOnly answers 405 with Allow: GET, HEAD to any other method and
+// reports whether the request may go on: pages and assets are read-only.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	return false
 }

@@ -46,23 +46,25 @@ func (s *Store) ReadSession(ctx context.Context, userID, jti string) (*regstack.
 		// found" for such a key without asking the database.
 		return s.readSessionApart(ctx, userID, jti)
 	}
-	var row *sql.Row
+	query, queryCtx := sessionQueryPG, ctx
 	if s.rdb.Dialect().Name() == dialect.SQLite {
-		stmt, err := s.reads.prepare(ctx, sessionQuerySQLite)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: read session: %w", err)
-		}
 		// Two index lookups in a WAL read, which waits for no writer: too
 		// short to be worth cancelling, and a cancellable context costs
 		// two goroutines per query (database/sql's and the driver's
 		// watchers), more than the lookups themselves.
-		row = stmt.QueryRowContext(context.WithoutCancel(ctx), jti, userID)
-	} else {
-		// Not a prepared statement: database/sql over the pgx pool keeps
-		// no connection of its own, so a *sql.Stmt would be prepared and
-		// deallocated again around every call, three round trips instead
-		// of the one a plain query takes.
-		row = s.rdb.DB.QueryRowContext(ctx, sessionQueryPG, jti, userID)
+		query, queryCtx = sessionQuerySQLite, context.WithoutCancel(ctx)
+	}
+	rows, err := s.reads.rows(queryCtx, query, jti, userID)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: read session: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		// The one-row derived table always yields a row.
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("sqlstore: read session: %w", err)
+		}
+		return nil, false, fmt.Errorf("sqlstore: read session: no row")
 	}
 	var (
 		revoked                                 bool
@@ -71,9 +73,12 @@ func (s *Store) ReadSession(ctx context.Context, userID, jti string) (*regstack.
 		active, verified, superuser, mfa        sql.NullBool
 		created, updated, lastLogin, invalidate *looseTime
 	)
-	err := row.Scan(&revoked,
+	err = rows.Scan(&revoked,
 		&id, &email, &hashed, &active, &verified, &superuser, &fullName, &phone,
 		&mfa, &created, &updated, &lastLogin, &invalidate)
+	if err == nil {
+		err = rows.Close()
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("sqlstore: read session: %w", err)
 	}

@@ -26,25 +26,10 @@ func newStatements(db *bun.DB) *statements {
 	return &statements{db: db, m: map[string]*sql.Stmt{}}
 }
 
-// query runs query (with `?` placeholders) — as a prepared statement
-// where the connections keep them (SQLite) — and scans the first row into
-// dest; found is false when there is none.
+// query runs query (with `?` placeholders) through rows and scans the
+// first row into dest; found is false when there is none.
 func (s *statements) query(ctx context.Context, dest any, query string, args ...any) (found bool, err error) {
-	var rows *sql.Rows
-	if name := s.db.Dialect().Name(); name == dialect.PG {
-		// The PostgreSQL adapter's database/sql handle keeps no idle
-		// connections (pgx's pool owns them), so a *sql.Stmt would be
-		// prepared, run and deallocated on every call: three round trips.
-		// pgx runs the query with its arguments in one, and caches by its
-		// own default_query_exec_mode when one is set.
-		rows, err = s.db.DB.QueryContext(ctx, placeholders(name, query), args...)
-	} else {
-		var stmt *sql.Stmt
-		if stmt, err = s.prepare(ctx, query); err != nil {
-			return false, err
-		}
-		rows, err = stmt.QueryContext(ctx, args...)
-	}
+	rows, err := s.rows(ctx, query, args...)
 	if err != nil {
 		return false, err
 	}
@@ -56,6 +41,27 @@ func (s *statements) query(ctx context.Context, dest any, query string, args ...
 		return false, err
 	}
 	return true, rows.Close()
+}
+
+// rows runs query: as a prepared statement where the connections keep
+// them (SQLite), as a plain query on PostgreSQL. The PostgreSQL adapter's
+// database/sql handle keeps no idle connections (pgx's pool owns them), so
+// a *sql.Stmt would be prepared, run and deallocated on every call: three
+// round trips. pgx runs the query with its arguments in one, and caches
+// by its own default_query_exec_mode when one is set. query may hold `?`
+// placeholders or, already rewritten, PostgreSQL's `$n`.
+func (s *statements) rows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if name := s.db.Dialect().Name(); name == dialect.PG {
+		if strings.IndexByte(query, '?') >= 0 {
+			query = placeholders(name, query)
+		}
+		return s.db.DB.QueryContext(ctx, query, args...)
+	}
+	stmt, err := s.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
 }
 
 func (s *statements) prepare(ctx context.Context, query string) (*sql.Stmt, error) {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -58,8 +59,9 @@ func serveBare(bodyFile string) error {
 
 // bareServer is a running -bare child process.
 type bareServer struct {
-	URL string
-	cmd *exec.Cmd
+	URL      string
+	cmd      *exec.Cmd
+	stopOnce sync.Once
 }
 
 // startBare runs this executable in -bare mode and waits for its origin.
@@ -110,8 +112,11 @@ func startBare(ctx context.Context, bodyFile string) (*bareServer, error) {
 
 func (b *bareServer) pid() int { return b.cmd.Process.Pid }
 
-// stop ends the child (SIGTERM, then SIGKILL after 5 s) and reaps it.
-func (b *bareServer) stop() {
+// stop ends the child (SIGTERM, then SIGKILL after 5 s) and reaps it; a
+// second call does nothing.
+func (b *bareServer) stop() { b.stopOnce.Do(b.terminate) }
+
+func (b *bareServer) terminate() {
 	done := make(chan struct{})
 	go func() { _ = b.cmd.Wait(); close(done) }()
 	_ = b.cmd.Process.Signal(syscall.SIGTERM)

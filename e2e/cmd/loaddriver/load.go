@@ -62,6 +62,87 @@ type plan struct {
 // run executes the phase; op gets a running operation number. The meter
 // is read before and after.
 func run(parent context.Context, pl plan, meter cpuMeter, op func(ctx context.Context, i int) error) (phase, error) {
+	w, err := runWindow(parent, pl, meter, op)
+	return w.phase(pl), err
+}
+
+// contender is one side of an alternating comparison: its plan (the
+// duration is the side's total), meter and operation.
+type contender struct {
+	plan  plan
+	meter cpuMeter
+	op    func(ctx context.Context, i int) error
+}
+
+// alternate measures a and b in rounds of short windows, a then b, so
+// that whatever else the shared machine does at the time weighs on both
+// alike: two back-to-back phases can land on a quiet and a busy stretch
+// and move a ratio of the two by ±0.1. Each side gets its plan's duration
+// in all; the results merge every window of that side.
+func alternate(ctx context.Context, rounds int, a, b contender) (phase, phase, error) {
+	var wa, wb window
+	for _, c := range []*contender{&a, &b} {
+		c.plan.duration /= time.Duration(rounds)
+	}
+	for range rounds {
+		for _, side := range []struct {
+			c   contender
+			sum *window
+		}{{a, &wa}, {b, &wb}} {
+			w, err := runWindow(ctx, side.c.plan, side.c.meter, side.c.op)
+			side.sum.add(w)
+			if err != nil || w.errs > 0 {
+				return wa.phase(a.plan), wb.phase(b.plan), err
+			}
+		}
+	}
+	return wa.phase(a.plan), wb.phase(b.plan), nil
+}
+
+// window is the raw outcome of one stretch of load: what phase reports,
+// before the percentiles and rates, so that windows can be added up.
+type window struct {
+	lat                   []time.Duration
+	errs, busy            int
+	first                 string
+	elapsed               time.Duration
+	server, self, machine time.Duration // CPU time used over the window
+}
+
+func (w *window) add(o window) {
+	w.lat = append(w.lat, o.lat...)
+	w.errs += o.errs
+	w.busy += o.busy
+	if w.first == "" {
+		w.first = o.first
+	}
+	w.elapsed += o.elapsed
+	w.server += o.server
+	w.self += o.self
+	w.machine += o.machine
+}
+
+// phase summarises the window(s) as the phase pl.
+func (w window) phase(pl plan) phase {
+	res := phase{Name: pl.name, Clients: pl.clients, Ops: len(w.lat), Errors: w.errs, Busy: w.busy, FirstError: w.first, Elapsed: w.elapsed}
+	if w.elapsed <= 0 {
+		return res
+	}
+	secs := w.elapsed.Seconds()
+	res.PerSecond = float64(res.Ops) / secs
+	lat := slices.Clone(w.lat)
+	slices.Sort(lat)
+	res.P50Ms, res.P99Ms = ms(percentile(lat, 0.50)), ms(percentile(lat, 0.99))
+	if res.Ops > 0 {
+		res.ServerCPUMsPerOp = ms(w.server) / float64(res.Ops)
+	}
+	res.ServerCores, res.DriverCores = w.server.Seconds()/secs, w.self.Seconds()/secs
+	res.OtherCores = max(0, (w.machine-w.server-w.self).Seconds()/secs)
+	return res
+}
+
+// runWindow runs op as pl says and returns what it saw.
+func runWindow(parent context.Context, pl plan, meter cpuMeter, op func(ctx context.Context, i int) error) (window, error) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	if pl.duration > 0 {
@@ -71,15 +152,14 @@ func run(parent context.Context, pl plan, meter cpuMeter, op func(ctx context.Co
 	}
 	cpu0, err := meter.sample()
 	if err != nil {
-		return phase{}, err
+		return window{}, err
 	}
 
 	var (
 		next     atomic.Int64
 		failed   atomic.Int64
 		mu       sync.Mutex
-		lat      []time.Duration
-		res      = phase{Name: pl.name, Clients: pl.clients}
+		res      window
 		wg       sync.WaitGroup
 		start    = time.Now()
 		deadline = start.Add(pl.duration)
@@ -115,32 +195,23 @@ func run(parent context.Context, pl plan, meter cpuMeter, op func(ctx context.Co
 				}
 			}
 			mu.Lock()
-			lat = append(lat, mine...)
-			res.Errors += errs
-			res.Busy += busy
-			if res.FirstError == "" {
-				res.FirstError = first
+			res.lat = append(res.lat, mine...)
+			res.errs += errs
+			res.busy += busy
+			if res.first == "" {
+				res.first = first
 			}
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(start)
-	res.Ops = len(lat)
-	res.PerSecond = float64(res.Ops) / res.Elapsed.Seconds()
-	slices.Sort(lat)
-	res.P50Ms, res.P99Ms = ms(percentile(lat, 0.50)), ms(percentile(lat, 0.99))
+	res.elapsed = time.Since(start)
 	cpu1, err := meter.sample()
 	if err != nil {
 		return res, err
 	}
-	server, self := cpu1.server-cpu0.server, cpu1.self-cpu0.self
-	if res.Ops > 0 {
-		res.ServerCPUMsPerOp = ms(server) / float64(res.Ops)
-	}
-	secs := res.Elapsed.Seconds()
-	res.ServerCores, res.DriverCores = server.Seconds()/secs, self.Seconds()/secs
-	res.OtherCores = max(0, (cpu1.machine-cpu0.machine-server-self).Seconds()/secs)
+	res.server, res.self = cpu1.server-cpu0.server, cpu1.self-cpu0.self
+	res.machine = cpu1.machine - cpu0.machine
 	return res, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,4 +159,52 @@ func TestProcReadings(t *testing.T) {
 	if err := resetPeakRSS(os.Getpid()); err != nil {
 		t.Errorf("resetting VmHWM: %v", err)
 	}
+}
+
+func TestAlternate(t *testing.T) {
+	meter := cpuMeter{ticks: clockTicks(t.Context()), pids: []int{os.Getpid()}}
+
+	t.Run("the sides take turns and each gets its whole duration", func(t *testing.T) {
+		var mu sync.Mutex
+		var turns []string
+		side := func(name string) func(context.Context, int) error {
+			return func(context.Context, int) error {
+				mu.Lock()
+				if len(turns) == 0 || turns[len(turns)-1] != name {
+					turns = append(turns, name)
+				}
+				mu.Unlock()
+				time.Sleep(time.Millisecond)
+				return nil
+			}
+		}
+		pl := func(name string) plan {
+			return plan{name: name, clients: 2, maxOps: 1 << 30, duration: 300 * time.Millisecond}
+		}
+		a, b, err := alternate(t.Context(), 3, contender{pl("a"), meter, side("a")}, contender{pl("b"), meter, side("b")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"a", "b", "a", "b", "a", "b"}; !slices.Equal(turns, want) {
+			t.Errorf("turns %v, want %v", turns, want)
+		}
+		for _, p := range []phase{a, b} {
+			if p.Elapsed < 300*time.Millisecond || p.Elapsed > 2*time.Second || p.Ops == 0 || p.PerSecond <= 0 {
+				t.Errorf("%s: %d ops in %v (%.0f/s); want about 300ms in all and some ops", p.Name, p.Ops, p.Elapsed, p.PerSecond)
+			}
+		}
+	})
+
+	t.Run("an error on one side ends the comparison", func(t *testing.T) {
+		var bCalls atomic.Int64
+		a, _, err := alternate(t.Context(), 3,
+			contender{plan{name: "a", clients: 1, maxOps: 5}, meter, func(context.Context, int) error { return errors.New("boom") }},
+			contender{plan{name: "b", clients: 1, maxOps: 5}, meter, func(context.Context, int) error { bCalls.Add(1); return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Errors != 5 || a.FirstError != "boom" || bCalls.Load() != 0 {
+			t.Errorf("a: %d errors (%q); b ran %d times; want 5, boom, 0", a.Errors, a.FirstError, bCalls.Load())
+		}
+	})
 }

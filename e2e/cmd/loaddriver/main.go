@@ -361,17 +361,35 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return fail(err)
 	}
-	progress("/me: %d clients for %s", o.concurrency, o.duration)
+	// The bare server answers the same body; it runs beside regstack
+	// serve so that the two /me phases can alternate.
+	bodyFile := filepath.Join(dir, "me.json")
+	if err := os.WriteFile(bodyFile, meBody, 0o600); err != nil {
+		return rep, err
+	}
+	bare, err := startBare(ctx, bodyFile)
+	if err != nil {
+		return rep, err
+	}
+	defer bare.stop()
 	me := func(a api) func(ctx context.Context, i int) error {
 		return func(ctx context.Context, i int) error {
 			_, err := a.me(ctx, all[i%len(all)])
 			return err
 		}
 	}
-	rep.Me, err = run(ctx, plan{name: "me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, serverCPU, me(a))
+	progress("/me against regstack and bare net/http in turn: %d clients for %s each, in %d rounds", o.concurrency, o.duration, meRounds)
+	rep.Me, rep.BareMe, err = alternate(ctx, meRounds,
+		contender{plan{name: "me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, serverCPU, me(a)},
+		contender{plan{name: "bare-me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration},
+			cpuMeter{ticks: ticks, pids: []int{bare.pid()}}, me(api{client: client, base: bare.URL + "/api/auth"})})
 	if err != nil || rep.Me.Errors+rep.Me.Busy > 0 || rep.Me.Ops == 0 {
 		return fail(phaseError(rep.Me, err))
 	}
+	if rep.BareMe.Errors > 0 || rep.BareMe.Ops == 0 {
+		return rep, phaseError(rep.BareMe, nil)
+	}
+	bare.stop()
 
 	progress("peak RSS: %d concurrent logins", o.peakLogins)
 	if err := resetPeakRSS(srv.Pid()); err != nil {
@@ -394,26 +412,13 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 		return fail(fmt.Errorf("regstack serve exited with code %d after SIGTERM (%v)", code, err))
 	}
 
-	bodyFile := filepath.Join(dir, "me.json")
-	if err := os.WriteFile(bodyFile, meBody, 0o600); err != nil {
-		return rep, err
-	}
-	bare, err := startBare(ctx, bodyFile)
-	if err != nil {
-		return rep, err
-	}
-	defer bare.stop()
-	progress("bare net/http /me: %d clients for %s", o.concurrency, o.duration)
-	bareCPU := cpuMeter{ticks: ticks, pids: []int{bare.pid()}}
-	rep.BareMe, err = run(ctx, plan{name: "bare-me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, bareCPU,
-		me(api{client: client, base: bare.URL + "/api/auth"}))
-	if err != nil || rep.BareMe.Errors > 0 || rep.BareMe.Ops == 0 {
-		return rep, phaseError(rep.BareMe, err)
-	}
-
 	rep.ratios()
 	return rep, nil
 }
+
+// meRounds is how many turns regstack's and the bare server's /me phases
+// take: windows of a fifth of -duration each.
+const meRounds = 5
 
 // phaseError explains why a phase counts as failed.
 func phaseError(p phase, err error) error {

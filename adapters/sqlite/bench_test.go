@@ -94,3 +94,19 @@ func BenchmarkUserGetByIDParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReadSession is the store's share of every authenticated request:
+// the user row and the revocation check in one query.
+func BenchmarkReadSession(b *testing.B) {
+	st, ids, _ := benchStore(b)
+	sr := st.(regstack.SessionReader)
+	ctx := requestContext(b)
+	i := 0
+	for b.Loop() {
+		u, revoked, err := sr.ReadSession(ctx, ids[i%len(ids)], "jti")
+		if err != nil || u == nil || revoked {
+			b.Fatalf("ReadSession = %v, %v, %v", u, revoked, err)
+		}
+		i++
+	}
+}

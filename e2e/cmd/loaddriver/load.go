@@ -74,29 +74,34 @@ type contender struct {
 	op    func(ctx context.Context, i int) error
 }
 
-// alternate measures a and b in rounds of short windows, a then b, so
-// that whatever else the shared machine does at the time weighs on both
-// alike: two back-to-back phases can land on a quiet and a busy stretch
-// and move a ratio of the two by ±0.1. Each side gets its plan's duration
-// in all; the results merge every window of that side.
-func alternate(ctx context.Context, rounds int, a, b contender) (phase, phase, error) {
-	var wa, wb window
-	for _, c := range []*contender{&a, &b} {
-		c.plan.duration /= time.Duration(rounds)
+// alternate measures the contenders in rounds of short windows, each in
+// turn, so that whatever else the shared machine does at the time weighs
+// on all alike: phases run one after the other can land on a quiet and a
+// busy stretch and move a ratio of the two by ±0.1. Each contender gets
+// its plan's duration in all (a duration of 0 leaves every window bounded
+// by maxOps only); its phase merges all its windows. An error, or a failed
+// operation, ends the comparison after that window.
+func alternate(ctx context.Context, rounds int, cs ...contender) ([]phase, error) {
+	sums := make([]window, len(cs))
+	phases := func() []phase {
+		out := make([]phase, len(cs))
+		for k, c := range cs {
+			out[k] = sums[k].phase(c.plan)
+		}
+		return out
 	}
 	for range rounds {
-		for _, side := range []struct {
-			c   contender
-			sum *window
-		}{{a, &wa}, {b, &wb}} {
-			w, err := runWindow(ctx, side.c.plan, side.c.meter, side.c.op)
-			side.sum.add(w)
+		for k, c := range cs {
+			pl := c.plan
+			pl.duration /= time.Duration(rounds)
+			w, err := runWindow(ctx, pl, c.meter, c.op)
+			sums[k].add(w)
 			if err != nil || w.errs > 0 {
-				return wa.phase(a.plan), wb.phase(b.plan), err
+				return phases(), err
 			}
 		}
 	}
-	return wa.phase(a.plan), wb.phase(b.plan), nil
+	return phases(), nil
 }
 
 // window is the raw outcome of one stretch of load: what phase reports,

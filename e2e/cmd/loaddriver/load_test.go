@@ -181,10 +181,11 @@ func TestAlternate(t *testing.T) {
 		pl := func(name string) plan {
 			return plan{name: name, clients: 2, maxOps: 1 << 30, duration: 300 * time.Millisecond}
 		}
-		a, b, err := alternate(t.Context(), 3, contender{pl("a"), meter, side("a")}, contender{pl("b"), meter, side("b")})
+		phases, err := alternate(t.Context(), 3, contender{pl("a"), meter, side("a")}, contender{pl("b"), meter, side("b")})
 		if err != nil {
 			t.Fatal(err)
 		}
+		a, b := phases[0], phases[1]
 		if want := []string{"a", "b", "a", "b", "a", "b"}; !slices.Equal(turns, want) {
 			t.Errorf("turns %v, want %v", turns, want)
 		}
@@ -197,12 +198,13 @@ func TestAlternate(t *testing.T) {
 
 	t.Run("an error on one side ends the comparison", func(t *testing.T) {
 		var bCalls atomic.Int64
-		a, _, err := alternate(t.Context(), 3,
+		phases, err := alternate(t.Context(), 3,
 			contender{plan{name: "a", clients: 1, maxOps: 5}, meter, func(context.Context, int) error { return errors.New("boom") }},
 			contender{plan{name: "b", clients: 1, maxOps: 5}, meter, func(context.Context, int) error { bCalls.Add(1); return nil }})
 		if err != nil {
 			t.Fatal(err)
 		}
+		a := phases[0]
 		if a.Errors != 5 || a.FirstError != "boom" || bCalls.Load() != 0 {
 			t.Errorf("a: %d errors (%q); b ran %d times; want 5, boom, 0", a.Errors, a.FirstError, bCalls.Load())
 		}

@@ -379,10 +379,11 @@ func runLoad(ctx context.Context, o options) (*report, error) {
 		}
 	}
 	progress("/me against regstack and bare net/http in turn: %d clients for %s each, in %d rounds", o.concurrency, o.duration, meRounds)
-	rep.Me, rep.BareMe, err = alternate(ctx, meRounds,
+	mes, err := alternate(ctx, meRounds,
 		contender{plan{name: "me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, serverCPU, me(a)},
 		contender{plan{name: "bare-me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration},
 			cpuMeter{ticks: ticks, pids: []int{bare.pid()}}, me(api{client: client, base: bare.URL + "/api/auth"})})
+	rep.Me, rep.BareMe = mes[0], mes[1]
 	if err != nil || rep.Me.Errors+rep.Me.Busy > 0 || rep.Me.Ops == 0 {
 		return fail(phaseError(rep.Me, err))
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -117,8 +118,12 @@ func runScale(ctx context.Context, o options) (*scaleReport, error) {
 	return rep, nil
 }
 
-// runBackend seeds one fresh database of backend step by step and measures
-// a block at each user count, then the multi-node block.
+// runBackend seeds a fresh database of backend for each user count, runs
+// one node on each (and, with -nodes, a multi-node block on the largest),
+// and measures them all in turns: the login phases by rounds of short
+// windows, one block after the other, then the /me phases likewise. Blocks
+// measured one after the other would compare a quiet and a busy stretch
+// of a shared machine as often as they compare user counts.
 func runBackend(ctx context.Context, o options, backend, phc string) (_ *backendReport, err error) {
 	dir, err := os.MkdirTemp("", "regstack-scale-")
 	if err != nil {
@@ -139,61 +144,169 @@ func runBackend(ctx context.Context, o options, backend, phc string) (_ *backend
 	if backend != backendSQLite && serverURL == "" {
 		return nil, fmt.Errorf("no server URL: pass -%s-url", backend)
 	}
-	db, err := openDatabase(ctx, backend, serverURL, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		err = errors.Join(err, db.Drop(dctx))
-	}()
-	cfgDir := filepath.Join(dir, "config")
-	if err := writeConfig(cfgDir, db.URL(), o); err != nil {
-		return nil, err
-	}
 	bin, err := regstackBinary(ctx, o, dir)
 	if err != nil {
 		return nil, err
 	}
 	br := &backendReport{Backend: backend}
-	cl := &cluster{bin: bin, dir: dir, cfgDir: cfgDir, env: o.serverEnv}
-
-	// The first server installs the schema; the users go in after it.
-	progress("%s: installing the schema", backend)
-	if err := cl.start(ctx, 1); err != nil {
-		return br, err
-	}
-	if err := cl.stop(); err != nil {
-		return br, err
-	}
-	seeded := 0
-	for _, n := range seeds {
-		if n > seeded {
-			progress("%s: seeding users %d..%d by bulk insert", backend, seeded, n-1)
-			t0 := time.Now()
-			if err := db.Seed(ctx, seeded, n, phc); err != nil {
-				return br, err
+	var targets []*target
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		for _, t := range targets {
+			t.cl.kill()
+			if t.db != nil {
+				err = errors.Join(err, t.db.Drop(dctx))
 			}
-			secs := time.Since(t0).Seconds()
-			br.Seeding = append(br.Seeding, seedReport{Users: n - seeded, Seconds: secs, PerSecond: float64(n-seeded) / secs})
-			seeded = n
 		}
-		blk, err := cl.measure(ctx, o, backend, n, 1)
-		br.Blocks = append(br.Blocks, blk)
-		if err != nil {
+	}()
+
+	for _, n := range seeds {
+		t := &target{users: n, nodes: 1}
+		targets = append(targets, t)
+		if err := t.prepare(ctx, o, backend, serverURL, filepath.Join(dir, fmt.Sprintf("users-%d", n)), bin); err != nil {
 			return br, err
 		}
+		progress("%s: seeding %d users by bulk insert", backend, n)
+		t0 := time.Now()
+		if err := t.db.Seed(ctx, 0, n, phc); err != nil {
+			return br, err
+		}
+		secs := time.Since(t0).Seconds()
+		br.Seeding = append(br.Seeding, seedReport{Users: n, Seconds: secs, PerSecond: float64(n) / secs})
 	}
-	if o.scale.nodes > 1 {
-		blk, err := cl.measure(ctx, o, backend, seeded, o.scale.nodes)
-		br.Blocks = append(br.Blocks, blk)
-		if err != nil {
+	if o.scale.nodes > 1 && len(targets) > 0 {
+		// The multi-node block shares the largest block's database.
+		last := targets[len(targets)-1]
+		targets = append(targets, &target{
+			users: last.users, nodes: o.scale.nodes,
+			cl: &cluster{bin: bin, dir: last.cl.dir, cfgDir: last.cl.cfgDir, env: o.serverEnv, name: "multi"},
+		})
+	}
+	client := loopbackClient(o.concurrency)
+	defer client.CloseIdleConnections()
+	for _, t := range targets {
+		progress("%s: %d users, %d node(s): starting", backend, t.users, t.nodes)
+		if err := t.start(ctx, client); err != nil {
+			return br, fmt.Errorf("%d users, %d node(s): %w", t.users, t.nodes, err)
+		}
+	}
+
+	blocks := make([]blockReport, len(targets))
+	measure := func(name string, maxOps int, op func(*target) func(context.Context, int) error, set func(*blockReport, phase)) error {
+		cs := make([]contender, len(targets))
+		for k, t := range targets {
+			blocks[k].Users, blocks[k].Nodes = t.users, t.nodes
+			cs[k] = contender{plan{name: name, clients: o.concurrency, maxOps: maxOps, duration: o.duration}, t.meter, op(t)}
+		}
+		progress("%s: %s for %s on each of %d blocks, in %d rounds", backend, name, o.duration, len(targets), scaleRounds)
+		phases, err := alternate(ctx, scaleRounds, cs...)
+		for k, p := range phases {
+			set(&blocks[k], p)
+			if err == nil && (p.Errors+p.Busy > 0 || p.Ops == 0) {
+				err = fmt.Errorf("%d users, %d node(s): %w\nlast server log lines:\n%s",
+					targets[k].users, targets[k].nodes, phaseError(p, nil), targets[k].cl.tail())
+			}
+		}
+		return err
+	}
+	err = measure("login", 1_000_000, (*target).loginOp, func(b *blockReport, p phase) { b.Login = p })
+	if err == nil {
+		err = measure("me", 10_000_000, (*target).meOp, func(b *blockReport, p phase) { b.Me = p })
+	}
+	br.Blocks = blocks
+	if err != nil {
+		return br, err
+	}
+	client.CloseIdleConnections()
+	for _, t := range targets {
+		if err := t.cl.stop(); err != nil {
 			return br, err
 		}
 	}
 	br.ratios()
 	return br, nil
+}
+
+// scaleRounds is how many turns each block's login and /me phases take.
+const scaleRounds = 5
+
+// target is one block of a scale run: its nodes, their database, and the
+// tokens its logins got for its /me phase.
+type target struct {
+	users, nodes int
+	db           database // nil for a block on another block's database
+	cl           *cluster
+	apis         []api
+	meter        cpuMeter
+
+	mu     sync.Mutex
+	tokens []string
+}
+
+// prepare makes the block's database in dir and has a first server install
+// the schema.
+func (t *target) prepare(ctx context.Context, o options, backend, serverURL, dir, bin string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, backend, serverURL, dir)
+	if err != nil {
+		return err
+	}
+	t.db = db
+	cfgDir := filepath.Join(dir, "config")
+	if err := writeConfig(cfgDir, db.URL(), o); err != nil {
+		return err
+	}
+	t.cl = &cluster{bin: bin, dir: dir, cfgDir: cfgDir, env: o.serverEnv, name: "single"}
+	progress("%s: installing the schema for %d users", backend, t.users)
+	if err := t.cl.start(ctx, 1); err != nil {
+		return err
+	}
+	return t.cl.stop()
+}
+
+// start runs the block's nodes.
+func (t *target) start(ctx context.Context, client *http.Client) error {
+	if err := t.cl.start(ctx, t.nodes); err != nil {
+		return err
+	}
+	t.meter = cpuMeter{ticks: clockTicks(ctx)}
+	t.apis = nil
+	for _, s := range t.cl.nodes {
+		t.meter.pids = append(t.meter.pids, s.Pid())
+		t.apis = append(t.apis, api{client: client, base: s.URL + "/api/auth"})
+	}
+	return nil
+}
+
+// loginOp logs in users spread over the whole table, round robin over the
+// nodes, and keeps the tokens.
+func (t *target) loginOp() func(context.Context, int) error {
+	return func(ctx context.Context, i int) error {
+		tok, err := t.apis[i%len(t.apis)].login(ctx, pickUser(i, t.users))
+		if err == nil {
+			t.mu.Lock()
+			t.tokens = append(t.tokens, tok)
+			t.mu.Unlock()
+		}
+		return err
+	}
+}
+
+// meOp calls /me with the tokens of the login phase.
+func (t *target) meOp() func(context.Context, int) error {
+	t.mu.Lock()
+	tokens := t.tokens
+	t.mu.Unlock()
+	return func(ctx context.Context, i int) error {
+		if len(tokens) == 0 {
+			return errors.New("no token: the login phase got none")
+		}
+		_, err := t.apis[i%len(t.apis)].me(ctx, tokens[i%len(tokens)])
+		return err
+	}
 }
 
 // regstackBinary is -bin, or the command built into dir.
@@ -244,6 +357,7 @@ func safeDiv(a, b float64) float64 {
 // configuration (and so one database).
 type cluster struct {
 	bin, dir, cfgDir string
+	name             string // in the log file names
 	env              []string
 	nodes            []*serveproc.Server
 	started          int // nodes started so far, for log file names
@@ -256,7 +370,7 @@ func (c *cluster) start(ctx context.Context, n int) error {
 	var wg sync.WaitGroup
 	for k := range n {
 		c.started++
-		logFile := filepath.Join(c.dir, fmt.Sprintf("serve-%02d.log", c.started))
+		logFile := filepath.Join(c.dir, fmt.Sprintf("serve-%s-%02d.log", c.name, c.started))
 		wg.Go(func() {
 			c.nodes[k], errs[k] = serveproc.Start(ctx, serveproc.Options{
 				Bin: c.bin, Dir: c.dir, Args: []string{"--config", c.cfgDir}, Env: c.env, LogFile: logFile,
@@ -305,63 +419,6 @@ func (c *cluster) tail() string {
 		}
 	}
 	return out
-}
-
-// measure starts nodes servers, runs the login and /me phases with the
-// clients spread over them, and stops them.
-func (c *cluster) measure(ctx context.Context, o options, backend string, users, nodes int) (blockReport, error) {
-	blk := blockReport{Users: users, Nodes: nodes}
-	progress("%s: %d users, %d node(s): starting", backend, users, nodes)
-	if err := c.start(ctx, nodes); err != nil {
-		return blk, err
-	}
-	defer c.kill()
-	meter := cpuMeter{ticks: clockTicks(ctx)}
-	apis := make([]api, nodes)
-	client := loopbackClient(o.concurrency)
-	defer client.CloseIdleConnections()
-	for k, s := range c.nodes {
-		meter.pids = append(meter.pids, s.Pid())
-		apis[k] = api{client: client, base: s.URL + "/api/auth"}
-	}
-	fail := func(p phase, err error) (blockReport, error) {
-		return blk, fmt.Errorf("%d users, %d node(s): %w\nlast server log lines:\n%s", users, nodes, phaseError(p, err), c.tail())
-	}
-
-	progress("%s: %d users, %d node(s): logins for %s", backend, users, nodes, o.duration)
-	var (
-		mu     sync.Mutex
-		tokens []string
-	)
-	login := func(ctx context.Context, i int) error {
-		tok, err := apis[i%nodes].login(ctx, pickUser(i, users))
-		if err == nil {
-			mu.Lock()
-			tokens = append(tokens, tok)
-			mu.Unlock()
-		}
-		return err
-	}
-	var err error
-	blk.Login, err = run(ctx, plan{name: "login", clients: o.concurrency, maxOps: 1_000_000, duration: o.duration}, meter, login)
-	if err != nil || blk.Login.Errors+blk.Login.Busy > 0 || blk.Login.Ops == 0 {
-		return fail(blk.Login, err)
-	}
-
-	progress("%s: %d users, %d node(s): /me for %s", backend, users, nodes, o.duration)
-	me := func(ctx context.Context, i int) error {
-		_, err := apis[i%nodes].me(ctx, tokens[i%len(tokens)])
-		return err
-	}
-	blk.Me, err = run(ctx, plan{name: "me", clients: o.concurrency, maxOps: 10_000_000, duration: o.duration}, meter, me)
-	if err != nil || blk.Me.Errors+blk.Me.Busy > 0 || blk.Me.Ops == 0 {
-		return fail(blk.Me, err)
-	}
-	client.CloseIdleConnections()
-	if err := c.stop(); err != nil {
-		return blk, err
-	}
-	return blk, nil
 }
 
 // pickUser spreads operation i over users 0..users-1 (a fixed mixing of

@@ -13,7 +13,8 @@
 // with the same bytes. Each phase also shows how many cores the server,
 // the driver and everything else on the machine kept busy: on a shared
 // machine the throughput ratios read low, and the CPU figures per
-// operation are the ones to trust. It reports:
+// operation are the ones to trust. The two /me phases take turns, in
+// rounds of short windows, so both see the same machine. It reports:
 //
 //	R1 = login/s ÷ (cores ÷ CPU seconds per hash)   target ≥ 0.88
 //	R2 = /me per s ÷ bare /me per s                 target ≥ 0.5
@@ -22,11 +23,14 @@
 // With -scale it measures how throughput and latency hold up instead: on
 // each store named (sqlite, postgres, mongodb; the last two on the servers
 // of -postgres-url and -mongodb-url, in a database the run creates and
-// drops) it installs the schema, bulk-inserts users straight into the
-// database (multi-row INSERT, COPY, insertMany; one precomputed password
-// hash), and runs a login and a /me phase at each count of -seeds
-// (-mongodb-seeds on the Mongo-wire store), then once more with -nodes
-// servers on the one database, the clients spread over them. It reports
+// drops) it makes a database for each count of -seeds (-mongodb-seeds on
+// the Mongo-wire store), installs the schema, bulk-inserts the users
+// straight into it (multi-row INSERT, COPY, insertMany; one precomputed
+// password hash), and runs one server on each, plus -nodes servers on the
+// largest (PostgreSQL and MongoDB only, each node with cores ÷ nodes
+// hashing workers unless -workers says otherwise), the clients spread
+// over them. All blocks run side by side and their login phases, then
+// their /me phases, take turns in rounds of short windows. It reports
 //
 //	p99 at the largest count ÷ p99 at the smallest, login and /me   target ≤ 1.2
 //	-nodes servers' throughput ÷ one server's, login and /me        target ≥ 0.9
@@ -158,7 +162,7 @@ func mainCode() int {
 	fs.StringVar(&o.scale.mongoURL, "mongodb-url", "", "MongoDB-wire server for -scale mongodb (the run creates and drops a database of its own on it)")
 	fs.Func("seeds", "`COUNTS` of users measured on SQL stores, ascending, bulk-inserted (default 1000,1000000)", intList(&o.scale.seeds))
 	fs.Func("mongodb-seeds", "`COUNTS` of users measured on the MongoDB-wire store (default 1000,100000)", intList(&o.scale.mongoSeeds))
-	fs.IntVar(&o.scale.nodes, "nodes", 2, "with -scale: nodes of the block compared with one node, at the largest user count (1: none)")
+	fs.IntVar(&o.scale.nodes, "nodes", 2, "with -scale: nodes of the block compared with one node, at the largest user count, on PostgreSQL and MongoDB (1: none)")
 	fs.BoolVar(&bare, "bare", false, "internal: serve the bare /me baseline")
 	fs.StringVar(&bareBody, "bare-body", "", "internal: the /me body the bare server answers")
 	if err := fs.Parse(os.Args[1:]); err != nil {

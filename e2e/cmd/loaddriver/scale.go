@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -44,7 +45,7 @@ type scaleOptions struct {
 	// mongoSeeds are the user counts on the Mongo-wire backend.
 	mongoSeeds []int
 	// nodes, when above 1, adds a block with that many servers at the
-	// largest user count.
+	// largest user count (not on SQLite).
 	nodes int
 }
 
@@ -85,10 +86,13 @@ type seedReport struct {
 
 // blockReport is one measurement: nodes servers on a database of users.
 type blockReport struct {
-	Users int   `json:"users"`
-	Nodes int   `json:"nodes"`
-	Login phase `json:"login"`
-	Me    phase `json:"me"`
+	Users int `json:"users"`
+	Nodes int `json:"nodes"`
+	// Workers is each node's password_hash_workers (0: the server's
+	// default, GOMAXPROCS).
+	Workers int   `json:"password_hash_workers"`
+	Login   phase `json:"login"`
+	Me      phase `json:"me"`
 }
 
 // runScale measures every backend of o.scale in turn. It returns what it
@@ -175,12 +179,27 @@ func runBackend(ctx context.Context, o options, backend, phc string) (_ *backend
 		secs := time.Since(t0).Seconds()
 		br.Seeding = append(br.Seeding, seedReport{Users: n, Seconds: secs, PerSecond: float64(n) / secs})
 	}
-	if o.scale.nodes > 1 && len(targets) > 0 {
-		// The multi-node block shares the largest block's database.
+	// Several nodes share a PostgreSQL or a MongoDB deployment; an SQLite
+	// file is one node's store, so it gets no multi-node block.
+	if o.scale.nodes > 1 && len(targets) > 0 && backend != backendSQLite {
+		// The multi-node block shares the largest block's database. All
+		// its nodes run on this one machine, so unless -workers says
+		// otherwise each gets cores ÷ nodes hashing workers, as
+		// docs/configuration.md advises for that case: with every node
+		// sizing its pool to all the cores, twice as many Argon2 hashes
+		// as cores would contend for them.
 		last := targets[len(targets)-1]
+		multi := o
+		if multi.workers == 0 {
+			multi.workers = max(1, runtime.NumCPU()/o.scale.nodes)
+		}
+		cfgDir := filepath.Join(last.cl.dir, "config-multi")
+		if err := writeConfig(cfgDir, last.db.URL(), multi); err != nil {
+			return br, err
+		}
 		targets = append(targets, &target{
-			users: last.users, nodes: o.scale.nodes,
-			cl: &cluster{bin: bin, dir: last.cl.dir, cfgDir: last.cl.cfgDir, env: o.serverEnv, name: "multi"},
+			users: last.users, nodes: o.scale.nodes, workers: multi.workers,
+			cl: &cluster{bin: bin, dir: last.cl.dir, cfgDir: cfgDir, env: o.serverEnv, name: "multi"},
 		})
 	}
 	client := loopbackClient(o.concurrency)
@@ -196,7 +215,7 @@ func runBackend(ctx context.Context, o options, backend, phc string) (_ *backend
 	measure := func(name string, maxOps int, op func(*target) func(context.Context, int) error, set func(*blockReport, phase)) error {
 		cs := make([]contender, len(targets))
 		for k, t := range targets {
-			blocks[k].Users, blocks[k].Nodes = t.users, t.nodes
+			blocks[k].Users, blocks[k].Nodes, blocks[k].Workers = t.users, t.nodes, t.workers
 			cs[k] = contender{plan{name: name, clients: o.concurrency, maxOps: maxOps, duration: o.duration}, t.meter, op(t)}
 		}
 		progress("%s: %s for %s on each of %d blocks, in %d rounds", backend, name, o.duration, len(targets), scaleRounds)
@@ -235,6 +254,7 @@ const scaleRounds = 5
 // tokens its logins got for its /me phase.
 type target struct {
 	users, nodes int
+	workers      int      // password_hash_workers per node; 0: the server's default
 	db           database // nil for a block on another block's database
 	cl           *cluster
 	apis         []api
@@ -472,9 +492,15 @@ func (r *scaleReport) writeText(w io.Writer) {
 				b.MeP99Growth, verdict(b.MeP99Growth <= targetP99Growth), targetP99Growth)
 		}
 		if b.Nodes > 0 {
-			fmt.Fprintf(w, "  %-8s %d nodes / 1 node throughput: login %5.2f %s, me %5.2f %s  (target >= %.1f; one node already uses every core)\n",
+			workers := "the default"
+			for _, k := range b.Blocks {
+				if k.Nodes == b.Nodes && k.Workers > 0 {
+					workers = strconv.Itoa(k.Workers)
+				}
+			}
+			fmt.Fprintf(w, "  %-8s %d nodes / 1 node throughput: login %5.2f %s, me %5.2f %s  (target >= %.1f; one node already uses every core; password_hash_workers per node: %s)\n",
 				b.Backend, b.Nodes, b.LoginNodeRatio, verdict(b.LoginNodeRatio >= targetNodeRatio),
-				b.MeNodeRatio, verdict(b.MeNodeRatio >= targetNodeRatio), targetNodeRatio)
+				b.MeNodeRatio, verdict(b.MeNodeRatio >= targetNodeRatio), targetNodeRatio, workers)
 		}
 	}
 	for _, b := range r.Backends {

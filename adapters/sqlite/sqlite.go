@@ -112,8 +112,11 @@ func openFile(ctx context.Context, loc location, clock regstack.Clock, logger *s
 	// anyway, and waiting in Go's pool is fair and never fails with
 	// SQLITE_BUSY. Transactions begin IMMEDIATE so they take the write lock
 	// up front instead of failing when they upgrade from a read.
-	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)"}
-	if loc.params.Get("mode") == "ro" {
+	// Commits do not checkpoint (wal_autocheckpoint 0): the checkpointer
+	// below does, off the request path.
+	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "wal_autocheckpoint(0)"}
+	readOnly := loc.params.Get("mode") == "ro"
+	if readOnly {
 		// A read-only open (`regstack doctor`) must not switch a database
 		// that is not in WAL mode yet: that is a write, and it fails.
 		pragmas = slices.DeleteFunc(pragmas, func(p string) bool { return strings.HasPrefix(p, "journal_mode") })
@@ -146,7 +149,18 @@ func openFile(ctx context.Context, loc location, clock regstack.Clock, logger *s
 		_ = writer.Close()
 		return nil, err
 	}
-	return &store{Store: st, writer: writer, wal: true, log: logger}, nil
+	s := &store{Store: st, writer: writer, wal: true, log: logger}
+	if !readOnly {
+		ckpt, err := openPool(ctx, dsn(loc, url.Values{
+			"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "wal_autocheckpoint(0)"},
+		}), 1)
+		if err != nil {
+			_ = st.Close()
+			return nil, fmt.Errorf("sqlite: open %s: %w", loc.path, err)
+		}
+		s.checkpoints = startCheckpointer(ckpt.DB, checkpointEvery, logger)
+	}
+	return s, nil
 }
 
 // readerMmapBytes is how much of the database file each read connection
@@ -225,14 +239,18 @@ func newStore(writer, reader *bun.DB, clock regstack.Clock, logger *slog.Logger)
 // store is the SQL store plus what is particular to SQLite files.
 type store struct {
 	*sqlstore.Store
-	writer *bun.DB
-	wal    bool
-	log    *slog.Logger
+	writer      *bun.DB
+	wal         bool
+	checkpoints *checkpointer // nil for a read-only or in-memory store
+	log         *slog.Logger
 }
 
-// Close folds the write-ahead log back into the database file, so the file
-// is complete on its own, then closes the pools.
+// Close stops the checkpointer and folds the write-ahead log back into the
+// database file, so the file is complete on its own, then closes the pools.
 func (s *store) Close() error {
+	if s.checkpoints != nil {
+		s.checkpoints.stop()
+	}
 	if s.wal {
 		if _, err := s.writer.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			s.log.Debug("sqlite: WAL checkpoint on close failed", "err", err)

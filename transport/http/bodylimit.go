@@ -21,7 +21,8 @@ func MaxBodyBytes(limit int64) func(http.Handler) http.Handler {
 				writeJSON(w, http.StatusRequestEntityTooLarge, detail{detailBodyTooLarge})
 				return
 			}
-			if r.Body != nil {
+			// A request without a body (every GET) has nothing to limit.
+			if r.Body != nil && r.Body != http.NoBody {
 				r.Body = http.MaxBytesReader(w, r.Body, limit)
 			}
 			next.ServeHTTP(w, r)

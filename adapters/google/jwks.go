@@ -39,7 +39,7 @@ func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
 			return k, nil
 		}
 	}
-	set, err := c.refresh(ctx)
+	set, err := c.refresh(ctx, kid)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +50,22 @@ func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
 	return k, nil
 }
 
-// refresh fetches the JWKS once for all concurrent callers. The fetch runs
-// detached from any one caller's cancellation, bounded by the 5 s timeout;
-// a caller that goes away stops waiting without cancelling it for others.
-func (c *keyCache) refresh(ctx context.Context) (jwk.Set, error) {
+// refresh fetches the JWKS once for all concurrent callers, unless a fetch
+// that ended after the caller looked brought kid already (the caller saw
+// the cache before that fetch finished, and singleflight only merges calls
+// that overlap). The fetch runs detached from any one caller's
+// cancellation, bounded by the 5 s timeout; a caller that goes away stops
+// waiting without cancelling it for others.
+func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
+		c.mu.RLock()
+		cached := c.set
+		c.mu.RUnlock()
+		if cached != nil {
+			if _, ok := cached.LookupKeyID(kid); ok {
+				return cached, nil
+			}
+		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)
 		defer cancel()
 		set, err := jwk.Fetch(fctx, c.uri, jwk.WithHTTPClient(c.client))

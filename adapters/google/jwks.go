@@ -31,13 +31,8 @@ func newKeyCache(uri string, client *http.Client) *keyCache {
 
 // key returns the key with id kid, fetching the JWKS when it is not cached.
 func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
-	c.mu.RLock()
-	set := c.set
-	c.mu.RUnlock()
-	if set != nil {
-		if k, ok := set.LookupKeyID(kid); ok {
-			return k, nil
-		}
+	if _, k, ok := c.cached(kid); ok {
+		return k, nil
 	}
 	set, err := c.refresh(ctx, kid)
 	if err != nil {
@@ -50,6 +45,18 @@ func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
 	return k, nil
 }
 
+// cached returns the cached key set and its key kid, if it holds one.
+func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool) {
+	c.mu.RLock()
+	set := c.set
+	c.mu.RUnlock()
+	if set == nil {
+		return nil, nil, false
+	}
+	k, ok := set.LookupKeyID(kid)
+	return set, k, ok
+}
+
 // refresh fetches the JWKS once for all concurrent callers, unless a fetch
 // that ended after the caller looked brought kid already (the caller saw
 // the cache before that fetch finished, and singleflight only merges calls
@@ -58,13 +65,8 @@ func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
 // waiting without cancelling it for others.
 func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
-		c.mu.RLock()
-		cached := c.set
-		c.mu.RUnlock()
-		if cached != nil {
-			if _, ok := cached.LookupKeyID(kid); ok {
-				return cached, nil
-			}
+		if set, _, ok := c.cached(kid); ok {
+			return set, nil
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)
 		defer cancel()

@@ -7,8 +7,10 @@
 // google_issuer, google_authorization_endpoint, google_token_endpoint and
 // google_jwks_uri; nothing is discovered at run time, so a server starts
 // offline and tests point it at a local OpenID provider (see the oidctest
-// subpackage). The JWKS is fetched at the first callback, cached, and
-// fetched again when a token names an unknown key id.
+// subpackage). The JWKS is fetched at the first callback, cached for an
+// hour (a key Google drops stops verifying within the hour; while Google
+// cannot be reached, the keys held keep working, with a warning), and
+// fetched again at once when a token names an unknown key id.
 //
 // # Adding another provider
 //

@@ -3,58 +3,79 @@ package google
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"golang.org/x/sync/singleflight"
 )
 
+// jwksMaxAge is how long a fetched key set is trusted. Google drops a
+// signing key from its JWKS when it retires it (or if it leaked); a set
+// kept for the life of the process would accept tokens signed with that
+// key until the next restart.
+const jwksMaxAge = time.Hour
+
 // keyCache holds the provider's JWKS. It is empty until the first ID token
 // is checked (a server must start without reaching Google), and it is
 // fetched again when a token names a key id it does not hold (key
-// rotation). Readers with a known key never wait for a fetch; concurrent
-// fetches collapse into one.
+// rotation) or when the set is older than jwksMaxAge. Readers with a known
+// key in a fresh set never wait for a fetch; concurrent fetches collapse
+// into one. When a refresh of an old set fails, a key it holds is still
+// used (Google unreachable for a while should not stop sign-ins), with a
+// warning.
 type keyCache struct {
 	uri    string
 	client *http.Client
+	now    func() time.Time
+	logger *slog.Logger
 
-	mu  sync.RWMutex
-	set jwk.Set
+	mu        sync.RWMutex
+	set       jwk.Set
+	fetchedAt time.Time
 
 	flight singleflight.Group
 }
 
-func newKeyCache(uri string, client *http.Client) *keyCache {
-	return &keyCache{uri: uri, client: client}
+func newKeyCache(uri string, client *http.Client, now func() time.Time, logger *slog.Logger) *keyCache {
+	return &keyCache{uri: uri, client: client, now: now, logger: logger}
 }
 
-// key returns the key with id kid, fetching the JWKS when it is not cached.
+// key returns the key with id kid, fetching the JWKS when it is not cached
+// or the cached set is too old.
 func (c *keyCache) key(ctx context.Context, kid string) (jwk.Key, error) {
-	if _, k, ok := c.cached(kid); ok {
+	_, k, ok, fresh := c.cached(kid)
+	if ok && fresh {
 		return k, nil
 	}
 	set, err := c.refresh(ctx, kid)
 	if err != nil {
+		if ok {
+			c.logger.WarnContext(ctx, "google: could not refresh the JWKS; using the key held since the last fetch", "err", err)
+			return k, nil
+		}
 		return nil, err
 	}
-	k, ok := set.LookupKeyID(kid)
+	k, ok = set.LookupKeyID(kid)
 	if !ok {
 		return nil, fmt.Errorf("no key %q in the JWKS", kid)
 	}
 	return k, nil
 }
 
-// cached returns the cached key set and its key kid, if it holds one.
-func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool) {
+// cached returns the cached key set and its key kid, whether it holds
+// that key, and whether the set is younger than jwksMaxAge.
+func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool, bool) {
 	c.mu.RLock()
-	set := c.set
+	set, fetchedAt := c.set, c.fetchedAt
 	c.mu.RUnlock()
 	if set == nil {
-		return nil, nil, false
+		return nil, nil, false, false
 	}
 	k, ok := set.LookupKeyID(kid)
-	return set, k, ok
+	return set, k, ok, c.now().Sub(fetchedAt) < jwksMaxAge
 }
 
 // refresh fetches the JWKS once for all concurrent callers, unless a fetch
@@ -65,7 +86,7 @@ func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool) {
 // waiting without cancelling it for others.
 func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
-		if set, _, ok := c.cached(kid); ok {
+		if set, _, ok, fresh := c.cached(kid); ok && fresh {
 			return set, nil
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)
@@ -75,7 +96,7 @@ func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 			return nil, fmt.Errorf("fetch JWKS: %w", err)
 		}
 		c.mu.Lock()
-		c.set = set
+		c.set, c.fetchedAt = set, c.now()
 		c.mu.Unlock()
 		return set, nil
 	})

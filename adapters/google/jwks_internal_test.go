@@ -1,8 +1,13 @@
 package google
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jws"
 
@@ -25,7 +30,7 @@ func kidOf(t *testing.T, token string) string {
 // does not hold is still fetched.
 func TestRefreshDoesNotFetchAKeyAnEarlierFetchBrought(t *testing.T) {
 	op := oidctest.New(t)
-	c := newKeyCache(op.JWKSURI(), &http.Client{})
+	c := newKeyCache(op.JWKSURI(), &http.Client{}, time.Now, slog.New(slog.DiscardHandler))
 	kid := kidOf(t, op.Sign(t, op.Claims(oidctest.User{Subject: "s"}, "n")))
 	for range 2 {
 		if _, err := c.refresh(t.Context(), kid); err != nil {
@@ -43,5 +48,55 @@ func TestRefreshDoesNotFetchAKeyAnEarlierFetchBrought(t *testing.T) {
 	}
 	if _, ok := set.LookupKeyID(rotated); !ok || op.JWKSFetches() != 2 {
 		t.Errorf("after a rotation: key %q found %v, %d fetches; want found, 2", rotated, ok, op.JWKSFetches())
+	}
+}
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// A key set is trusted for jwksMaxAge: a key Google has since dropped is
+// not accepted for longer than that. When the refresh of an old set fails,
+// a key it holds still verifies, and a warning says so.
+func TestTheKeySetIsFetchedAgainOnceItIsAnHourOld(t *testing.T) {
+	op := oidctest.New(t)
+	clock := &testClock{t: time.Now()}
+	var logs bytes.Buffer
+	c := newKeyCache(op.JWKSURI(), &http.Client{}, clock.now, slog.New(slog.NewTextHandler(&logs, nil)))
+	kid := kidOf(t, op.Sign(t, op.Claims(oidctest.User{Subject: "s"}, "n")))
+	for _, step := range []struct {
+		advance time.Duration
+		fetches int
+	}{
+		{0, 1},
+		{jwksMaxAge - time.Second, 1},
+		{time.Second, 2},
+		{time.Minute, 2},
+	} {
+		clock.advance(step.advance)
+		if _, err := c.key(t.Context(), kid); err != nil {
+			t.Fatal(err)
+		}
+		if n := op.JWKSFetches(); n != step.fetches {
+			t.Fatalf("after %v more: %d fetches, want %d", step.advance, n, step.fetches)
+		}
+	}
+
+	c.uri = "http://127.0.0.1:1/jwks" // nothing listens there
+	clock.advance(jwksMaxAge)
+	if _, err := c.key(t.Context(), kid); err != nil {
+		t.Fatalf("an old set whose refresh failed: %v, want its key", err)
+	}
+	if !strings.Contains(logs.String(), "could not refresh the JWKS") {
+		t.Errorf("no warning about the failed refresh; log:\n%s", logs.String())
+	}
+	if _, err := c.key(t.Context(), "no-such-kid"); err == nil {
+		t.Error("an unknown key id verified while the JWKS cannot be fetched")
 	}
 }

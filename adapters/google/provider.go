@@ -48,7 +48,7 @@ func WithLogger(l *slog.Logger) Option { return func(p *Provider) { p.logger = l
 func WithHTTPClient(c *http.Client) Option { return func(p *Provider) { p.client = c } }
 
 // WithClock replaces the wall clock that ID-token exp and iat are checked
-// against.
+// against, and that ages the cached JWKS.
 func WithClock(now func() time.Time) Option { return func(p *Provider) { p.now = now } }
 
 // New builds the provider from the [oauth] table. Client id and secret
@@ -81,7 +81,7 @@ func New(cfg config.OAuthConfig, opts ...Option) (*Provider, error) {
 	for _, o := range opts {
 		o(p)
 	}
-	p.keys = newKeyCache(cfg.GoogleJWKSURI, p.client)
+	p.keys = newKeyCache(cfg.GoogleJWKSURI, p.client, p.now, p.logger)
 	return p, nil
 }
 

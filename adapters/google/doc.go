@@ -10,7 +10,9 @@
 // subpackage). The JWKS is fetched at the first callback, cached for an
 // hour (a key Google drops stops verifying within the hour; while Google
 // cannot be reached, the keys held keep working, with a warning), and
-// fetched again at once when a token names an unknown key id.
+// fetched again when a token names an unknown key id: at once for the
+// first such token, then at most every 10 s, so made-up key ids cannot
+// make regstack hammer Google.
 //
 // # Adding another provider
 //

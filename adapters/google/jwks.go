@@ -18,6 +18,12 @@ import (
 // key until the next restart.
 const jwksMaxAge = time.Hour
 
+// jwksUnknownKidInterval spaces the fetches that a fresh key set lacking a
+// token's key id calls for. A key id can be made up: without a bound,
+// every forged token would make regstack fetch Google's JWKS. A real
+// rotation needs one fetch, which this leaves through at once.
+const jwksUnknownKidInterval = 10 * time.Second
+
 // keyCache holds the provider's JWKS. It is empty until the first ID token
 // is checked (a server must start without reaching Google), and it is
 // fetched again when a token names a key id it does not hold (key
@@ -32,9 +38,10 @@ type keyCache struct {
 	now    func() time.Time
 	logger *slog.Logger
 
-	mu        sync.RWMutex
-	set       jwk.Set
-	fetchedAt time.Time
+	mu           sync.RWMutex
+	set          jwk.Set
+	fetchedAt    time.Time
+	unknownKidAt time.Time // the last fetch for a key id a fresh set lacked
 
 	flight singleflight.Group
 }
@@ -78,15 +85,32 @@ func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool, bool) {
 	return set, k, ok, c.now().Sub(fetchedAt) < jwksMaxAge
 }
 
+// unknownKidFetchAllowed reports whether a fetch for a key id that a fresh
+// set lacks may go out now, and if so notes it.
+func (c *keyCache) unknownKidFetchAllowed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if !c.unknownKidAt.IsZero() && now.Sub(c.unknownKidAt) < jwksUnknownKidInterval {
+		return false
+	}
+	c.unknownKidAt = now
+	return true
+}
+
 // refresh fetches the JWKS once for all concurrent callers, unless a fetch
 // that ended after the caller looked brought kid already (the caller saw
 // the cache before that fetch finished, and singleflight only merges calls
-// that overlap). The fetch runs detached from any one caller's
+// that overlap), or the set is fresh, lacks kid, and a fetch for such a key
+// id went out less than jwksUnknownKidInterval ago. The fetch runs detached from any one caller's
 // cancellation, bounded by the 5 s timeout; a caller that goes away stops
 // waiting without cancelling it for others.
 func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
-		if set, _, ok, fresh := c.cached(kid); ok && fresh {
+		set, _, ok, fresh := c.cached(kid)
+		if fresh && (ok || !c.unknownKidFetchAllowed()) {
+			// Held, or a key id the set lacks while such a fetch is too
+			// recent: the caller finds the key, or finds it missing.
 			return set, nil
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)

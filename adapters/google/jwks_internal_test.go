@@ -2,6 +2,7 @@ package google
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -98,5 +99,40 @@ func TestTheKeySetIsFetchedAgainOnceItIsAnHourOld(t *testing.T) {
 	}
 	if _, err := c.key(t.Context(), "no-such-kid"); err == nil {
 		t.Error("an unknown key id verified while the JWKS cannot be fetched")
+	}
+}
+
+// A made-up key id makes regstack fetch the JWKS at most once per
+// jwksUnknownKidInterval; a real rotation's first token gets its fetch.
+func TestUnknownKeyIDsFetchTheJWKSAtMostEveryTenSeconds(t *testing.T) {
+	op := oidctest.New(t)
+	clock := &testClock{t: time.Now()}
+	c := newKeyCache(op.JWKSURI(), &http.Client{}, clock.now, slog.New(slog.DiscardHandler))
+	kid := kidOf(t, op.Sign(t, op.Claims(oidctest.User{Subject: "s"}, "n")))
+	if _, err := c.key(t.Context(), kid); err != nil {
+		t.Fatal(err)
+	}
+	op.RotateKey(t)
+	rotated := kidOf(t, op.Sign(t, op.Claims(oidctest.User{Subject: "s"}, "n")))
+	if _, err := c.key(t.Context(), rotated); err != nil {
+		t.Fatalf("the rotated key right after the first fetch: %v", err)
+	}
+	for i := range 5 {
+		if _, err := c.key(t.Context(), fmt.Sprintf("forged-%d", i)); err == nil {
+			t.Fatalf("a made-up key id %d verified", i)
+		}
+	}
+	if _, err := c.key(t.Context(), rotated); err != nil {
+		t.Fatalf("the rotated key after the forged ones: %v", err)
+	}
+	if n := op.JWKSFetches(); n != 2 {
+		t.Errorf("%d fetches after the first, a rotation and 5 made-up key ids within 10s, want 2", n)
+	}
+	clock.advance(jwksUnknownKidInterval)
+	if _, err := c.key(t.Context(), "forged-late"); err == nil {
+		t.Fatal("a made-up key id verified")
+	}
+	if n := op.JWKSFetches(); n != 3 {
+		t.Errorf("%d fetches once the interval had passed, want 3", n)
 	}
 }

@@ -12,7 +12,8 @@
 // cannot be reached, the keys held keep working, with a warning), and
 // fetched again when a token names an unknown key id: at once for the
 // first such token, then at most every 10 s, so made-up key ids cannot
-// make regstack hammer Google.
+// make regstack hammer Google. A failed fetch is not retried for 10 s
+// either.
 //
 // # Adding another provider
 //

@@ -18,11 +18,13 @@ import (
 // key until the next restart.
 const jwksMaxAge = time.Hour
 
-// jwksUnknownKidInterval spaces the fetches that a fresh key set lacking a
-// token's key id calls for. A key id can be made up: without a bound,
-// every forged token would make regstack fetch Google's JWKS. A real
-// rotation needs one fetch, which this leaves through at once.
-const jwksUnknownKidInterval = 10 * time.Second
+// jwksRefetchInterval spaces the fetches that do not wait for the set to
+// age: after a failed fetch, and for a key id a fresh set lacks. A key id
+// can be made up: without a bound, every forged token would make regstack
+// fetch Google's JWKS, and while Google is unreachable every sign-in would
+// wait out the fetch timeout. A real rotation needs one fetch, which this
+// leaves through at once.
+const jwksRefetchInterval = 10 * time.Second
 
 // keyCache holds the provider's JWKS. It is empty until the first ID token
 // is checked (a server must start without reaching Google), and it is
@@ -42,6 +44,8 @@ type keyCache struct {
 	set          jwk.Set
 	fetchedAt    time.Time
 	unknownKidAt time.Time // the last fetch for a key id a fresh set lacked
+	failedAt     time.Time // the last failed fetch, with failure
+	failure      error
 
 	flight singleflight.Group
 }
@@ -85,44 +89,57 @@ func (c *keyCache) cached(kid string) (jwk.Set, jwk.Key, bool, bool) {
 	return set, k, ok, c.now().Sub(fetchedAt) < jwksMaxAge
 }
 
-// unknownKidFetchAllowed reports whether a fetch for a key id that a fresh
-// set lacks may go out now, and if so notes it.
-func (c *keyCache) unknownKidFetchAllowed() bool {
+// mayFetch reports why a fetch may not go out now: a fetch failed less
+// than jwksRefetchInterval ago, or, for a key id a fresh set lacks
+// (unknownKid), such a fetch went out less than that ago. It notes a fetch
+// it lets through for an unknown key id.
+func (c *keyCache) mayFetch(unknownKid bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
-	if !c.unknownKidAt.IsZero() && now.Sub(c.unknownKidAt) < jwksUnknownKidInterval {
-		return false
+	if c.failure != nil && now.Sub(c.failedAt) < jwksRefetchInterval {
+		return fmt.Errorf("fetch JWKS: the last attempt, %v ago, failed: %w", now.Sub(c.failedAt).Round(time.Millisecond), c.failure)
 	}
-	c.unknownKidAt = now
-	return true
+	if unknownKid {
+		if !c.unknownKidAt.IsZero() && now.Sub(c.unknownKidAt) < jwksRefetchInterval {
+			return fmt.Errorf("fetch JWKS: fetched for an unknown key id less than %v ago", jwksRefetchInterval)
+		}
+		c.unknownKidAt = now
+	}
+	return nil
 }
 
 // refresh fetches the JWKS once for all concurrent callers, unless a fetch
 // that ended after the caller looked brought kid already (the caller saw
 // the cache before that fetch finished, and singleflight only merges calls
-// that overlap), or the set is fresh, lacks kid, and a fetch for such a key
-// id went out less than jwksUnknownKidInterval ago. The fetch runs detached from any one caller's
+// that overlap), or mayFetch holds it back; then it returns what is held. The fetch runs detached from any one caller's
 // cancellation, bounded by the 5 s timeout; a caller that goes away stops
 // waiting without cancelling it for others.
 func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
 		set, _, ok, fresh := c.cached(kid)
-		if fresh && (ok || !c.unknownKidFetchAllowed()) {
-			// Held, or a key id the set lacks while such a fetch is too
-			// recent: the caller finds the key, or finds it missing.
+		if fresh && ok {
 			return set, nil
+		}
+		if err := c.mayFetch(fresh); err != nil {
+			if set != nil {
+				// The caller finds its key in what is held, or finds it
+				// missing.
+				return set, nil
+			}
+			return nil, err
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)
 		defer cancel()
-		set, err := jwk.Fetch(fctx, c.uri, jwk.WithHTTPClient(c.client))
+		fetched, err := jwk.Fetch(fctx, c.uri, jwk.WithHTTPClient(c.client))
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		if err != nil {
+			c.failedAt, c.failure = c.now(), err
 			return nil, fmt.Errorf("fetch JWKS: %w", err)
 		}
-		c.mu.Lock()
-		c.set, c.fetchedAt = set, c.now()
-		c.mu.Unlock()
-		return set, nil
+		c.set, c.fetchedAt, c.failure = fetched, c.now(), nil
+		return fetched, nil
 	})
 	select {
 	case res := <-ch:

@@ -2,11 +2,13 @@ package google
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,7 +105,7 @@ func TestTheKeySetIsFetchedAgainOnceItIsAnHourOld(t *testing.T) {
 }
 
 // A made-up key id makes regstack fetch the JWKS at most once per
-// jwksUnknownKidInterval; a real rotation's first token gets its fetch.
+// jwksRefetchInterval; a real rotation's first token gets its fetch.
 func TestUnknownKeyIDsFetchTheJWKSAtMostEveryTenSeconds(t *testing.T) {
 	op := oidctest.New(t)
 	clock := &testClock{t: time.Now()}
@@ -128,11 +130,64 @@ func TestUnknownKeyIDsFetchTheJWKSAtMostEveryTenSeconds(t *testing.T) {
 	if n := op.JWKSFetches(); n != 2 {
 		t.Errorf("%d fetches after the first, a rotation and 5 made-up key ids within 10s, want 2", n)
 	}
-	clock.advance(jwksUnknownKidInterval)
+	clock.advance(jwksRefetchInterval)
 	if _, err := c.key(t.Context(), "forged-late"); err == nil {
 		t.Fatal("a made-up key id verified")
 	}
 	if n := op.JWKSFetches(); n != 3 {
 		t.Errorf("%d fetches once the interval had passed, want 3", n)
+	}
+}
+
+// flakyTransport counts the requests it sees and, while failing is set,
+// answers none of them.
+type flakyTransport struct {
+	requests atomic.Int64
+	failing  atomic.Bool
+}
+
+func (f *flakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.requests.Add(1)
+	if f.failing.Load() {
+		return nil, errors.New("unreachable")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// After a failed fetch the next one waits jwksRefetchInterval: a cold
+// cache fails at once meanwhile, an old set keeps serving its keys, and
+// neither makes every sign-in wait for an unreachable Google.
+func TestAFailedFetchIsNotRetriedForTenSeconds(t *testing.T) {
+	op := oidctest.New(t)
+	clock := &testClock{t: time.Now()}
+	tr := &flakyTransport{}
+	c := newKeyCache(op.JWKSURI(), &http.Client{Transport: tr}, clock.now, slog.New(slog.DiscardHandler))
+	kid := kidOf(t, op.Sign(t, op.Claims(oidctest.User{Subject: "s"}, "n")))
+
+	tr.failing.Store(true)
+	for range 3 {
+		if _, err := c.key(t.Context(), kid); err == nil {
+			t.Fatal("a key from a JWKS that cannot be fetched")
+		}
+	}
+	if n := tr.requests.Load(); n != 1 {
+		t.Fatalf("cold cache, fetch failing: %d requests for 3 tokens, want 1", n)
+	}
+	tr.failing.Store(false)
+	clock.advance(jwksRefetchInterval)
+	if _, err := c.key(t.Context(), kid); err != nil {
+		t.Fatalf("once the interval has passed and the JWKS is back: %v", err)
+	}
+
+	clock.advance(jwksMaxAge)
+	tr.failing.Store(true)
+	before := tr.requests.Load()
+	for range 3 {
+		if _, err := c.key(t.Context(), kid); err != nil {
+			t.Fatalf("an old set while the JWKS cannot be fetched: %v, want its key", err)
+		}
+	}
+	if n := tr.requests.Load() - before; n != 1 {
+		t.Errorf("old set, fetch failing: %d requests for 3 tokens, want 1", n)
 	}
 }

@@ -112,9 +112,13 @@ func openFile(ctx context.Context, loc location, clock regstack.Clock, logger *s
 	// anyway, and waiting in Go's pool is fair and never fails with
 	// SQLITE_BUSY. Transactions begin IMMEDIATE so they take the write lock
 	// up front instead of failing when they upgrade from a read.
-	// Commits do not checkpoint (wal_autocheckpoint 0): the checkpointer
-	// below does, off the request path.
-	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "wal_autocheckpoint(0)"}
+	// The checkpointer below folds the write-ahead log into the file off
+	// the request path; a commit checkpoints only as a backstop, once the
+	// log holds walBackstopPages (see checkpoint.go).
+	pragmas := []string{
+		fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)",
+		fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages), fmt.Sprintf("journal_size_limit(%d)", walSizeLimitBytes),
+	}
 	readOnly := loc.params.Get("mode") == "ro"
 	if readOnly {
 		// A read-only open (`regstack doctor`) must not switch a database

@@ -124,22 +124,24 @@ _ferretdb_pushdown_install() {
 		mkdir -p "$BIN"
 		rm -f "$BIN"/ferretdb-pushdown-*
 		tmp="$(make_tempdir)"
+		# One && chain: set -e has no effect in a subshell that is the
+		# left side of ||, and a failed git apply must not leave an
+		# unpatched binary under the pushdown name.
 		(
-			set -e
-			cd "$src"
-			export GOWORK=off CGO_ENABLED=0
-			go mod download github.com/FerretDB/FerretDB
-			mod="$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)"
-			[ -d "$mod" ]
-			cp -R "$mod" "$tmp/FerretDB"
-			chmod -R u+w "$tmp/FerretDB"
-			# The ceiling keeps git apply from taking an enclosing
-			# repository's root for the patch's base.
-			(cd "$tmp/FerretDB" && GIT_CEILING_DIRECTORIES="$tmp" git apply "$patch")
-			cp go.mod go.sum "$tmp/"
-			go mod edit -replace="github.com/FerretDB/FerretDB=$tmp/FerretDB" "$tmp/go.mod"
-			go build -modfile="$tmp/go.mod" -trimpath \
-				-tags ferretdb_no_postgresql -o "$exe.tmp" .
+			cd "$src" &&
+				export GOWORK=off CGO_ENABLED=0 &&
+				go mod download github.com/FerretDB/FerretDB &&
+				mod="$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)" &&
+				[ -d "$mod" ] &&
+				cp -R "$mod" "$tmp/FerretDB" &&
+				chmod -R u+w "$tmp/FerretDB" &&
+				# The ceiling keeps git apply from taking an enclosing
+				# repository's root for the patch's base.
+				(cd "$tmp/FerretDB" && GIT_CEILING_DIRECTORIES="$tmp" git apply "$patch") &&
+				cp go.mod go.sum "$tmp/" &&
+				go mod edit -replace="github.com/FerretDB/FerretDB=$tmp/FerretDB" "$tmp/go.mod" &&
+				go build -modfile="$tmp/go.mod" -trimpath \
+					-tags ferretdb_no_postgresql -o "$exe.tmp" .
 		) >&2 || return 1
 		mv "$exe.tmp" "$exe" || return 1
 	fi

@@ -94,7 +94,11 @@ func alternate(ctx context.Context, rounds int, cs ...contender) ([]phase, error
 		for k, c := range cs {
 			pl := c.plan
 			pl.duration /= time.Duration(rounds)
-			w, err := runWindow(ctx, pl, c.meter, c.op)
+			// Operation numbers run on from the side's earlier windows, so
+			// that a later window does not repeat the same users.
+			base := sums[k].done()
+			op := func(ctx context.Context, i int) error { return c.op(ctx, base+i) }
+			w, err := runWindow(ctx, pl, c.meter, op)
 			sums[k].add(w)
 			if err != nil || w.errs > 0 {
 				return phases(), err
@@ -113,6 +117,9 @@ type window struct {
 	elapsed               time.Duration
 	server, self, machine time.Duration // CPU time used over the window
 }
+
+// done is how many operations the window completed, failed or saw refused.
+func (w *window) done() int { return len(w.lat) + w.errs + w.busy }
 
 func (w *window) add(o window) {
 	w.lat = append(w.lat, o.lat...)

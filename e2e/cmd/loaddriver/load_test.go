@@ -210,3 +210,30 @@ func TestAlternate(t *testing.T) {
 		}
 	})
 }
+
+// Each window of a side goes on numbering where the side's earlier
+// windows stopped: the scale run's logins pick their users by operation
+// number, and five windows starting at 0 would log in the same users.
+func TestAlternateNumbersOperationsOnAcrossWindows(t *testing.T) {
+	meter := cpuMeter{ticks: clockTicks(t.Context()), pids: []int{os.Getpid()}}
+	var mu sync.Mutex
+	seen := map[int]int{}
+	op := func(_ context.Context, i int) error {
+		mu.Lock()
+		seen[i]++
+		mu.Unlock()
+		return nil
+	}
+	phases, err := alternate(t.Context(), 4, contender{plan{name: "a", clients: 3, maxOps: 10}, meter, op})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if phases[0].Ops != 40 || len(seen) != 40 {
+		t.Fatalf("%d ops over %d distinct numbers, want 40 over 40", phases[0].Ops, len(seen))
+	}
+	for i := range 40 {
+		if seen[i] != 1 {
+			t.Errorf("operation number %d ran %d times, want once", i, seen[i])
+		}
+	}
+}

@@ -39,8 +39,8 @@ type scaleOptions struct {
 	// postgresURL and mongoURL are servers on which the run makes (and
 	// then drops) a database of its own.
 	postgresURL, mongoURL string
-	// seeds are the user counts measured on SQL backends, ascending; the
-	// database is topped up from one to the next by bulk insert.
+	// seeds are the user counts measured on SQL backends, ascending; each
+	// count gets a database of its own, filled by bulk insert.
 	seeds []int
 	// mongoSeeds are the user counts on the Mongo-wire backend.
 	mongoSeeds []int
@@ -158,7 +158,9 @@ func runBackend(ctx context.Context, o options, backend, phc string) (_ *backend
 		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		for _, t := range targets {
-			t.cl.kill()
+			if t.cl != nil { // nil when its set-up failed early
+				t.cl.kill()
+			}
 			if t.db != nil {
 				err = errors.Join(err, t.db.Drop(dctx))
 			}

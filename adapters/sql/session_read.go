@@ -13,31 +13,28 @@ import (
 
 var _ regstack.SessionReader = (*Store)(nil)
 
-// sessionQuery answers both questions of an authenticated request in one
-// statement: the one-row derived table makes a row exist even when the
-// user does not, so the blacklist answer always arrives, with the user's
-// columns NULL when there is no such user. Each statement is a read
+// The session queries answer both questions of an authenticated request
+// in one statement: the one-row derived table makes a row exist even when
+// the user does not, so the blacklist answer always arrives, with the
+// user's columns NULL when there is no such user. Each statement is a read
 // transaction of its own; on SQLite starting one (the WAL read lock) is a
 // good part of a small query's cost, so one statement instead of two is
-// the saving. timeColumn renders the four time columns.
-func sessionQuery(timeColumn func(string) string) string {
-	return "SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ?), " +
-		"u.id, u.email, u.hashed_password, u.is_active, u.is_verified, u.is_superuser, u.full_name, u.phone_number, u.is_mfa_enabled, " +
-		timeColumn("u.created_at") + ", " + timeColumn("u.updated_at") + ", " +
-		timeColumn("u.last_login") + ", " + timeColumn("u.tokens_invalidated_after") +
-		" FROM (SELECT 1 AS one) AS o LEFT JOIN users AS u ON u.id = ?"
-}
+// the saving.
 
 // sessionQueryPG is the session query on PostgreSQL.
-var sessionQueryPG = placeholders(dialect.PG, sessionQuery(func(c string) string { return c }))
+var sessionQueryPG = placeholders(dialect.PG, "SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ?), "+
+	"u.id, u.email, u.hashed_password, u.is_active, u.is_verified, u.is_superuser, u.full_name, u.phone_number, u.is_mfa_enabled, "+
+	"u.created_at, u.updated_at, u.last_login, u.tokens_invalidated_after"+
+	" FROM (SELECT 1 AS one) AS o LEFT JOIN users AS u ON u.id = ?")
 
 // sessionQuerySQLite is the session query packed for SQLite, where every
 // column of a result costs the driver two strings and several calls into
 // the transpiled library (each behind its mutex): the blacklist answer and
 // the four flags travel as bits of one integer, the four times as one text.
-//
 // (In SQLite | and << bind alike, left to right: every shift is in
-// parentheses.) Bit 5 says a flag column holds something other than 0, 1 or NULL, and a
+// parentheses.)
+//
+// Bit 5 says a flag column holds something other than 0, 1 or NULL, and a
 // time travels as "" for NULL or "t" and its text, the four joined by "|":
 // either way a row the packing cannot carry exactly (a stray value, a "|"
 // in a time) is read again the plain way, so it reads as GetByID reads it.

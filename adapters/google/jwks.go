@@ -112,9 +112,10 @@ func (c *keyCache) mayFetch(unknownKid bool) error {
 // refresh fetches the JWKS once for all concurrent callers, unless a fetch
 // that ended after the caller looked brought kid already (the caller saw
 // the cache before that fetch finished, and singleflight only merges calls
-// that overlap), or mayFetch holds it back; then it returns what is held. The fetch runs detached from any one caller's
-// cancellation, bounded by the 5 s timeout; a caller that goes away stops
-// waiting without cancelling it for others.
+// that overlap), or mayFetch holds it back; then it returns what is held.
+// The fetch runs detached from any one caller's cancellation, bounded by
+// the 5 s timeout; a caller that goes away stops waiting without
+// cancelling it for others.
 func (c *keyCache) refresh(ctx context.Context, kid string) (jwk.Set, error) {
 	ch := c.flight.DoChan("jwks", func() (any, error) {
 		set, _, ok, fresh := c.cached(kid)

@@ -277,18 +277,28 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "loaddriver: "+format+"\n", args...)
 }
 
-// runLoad performs the whole run. It returns the report so far even when
-// a phase fails, and always stops the children it started.
-func runLoad(ctx context.Context, o options) (*report, error) {
-	dir, err := os.MkdirTemp("", "regstack-load-")
+// runDir makes the run's temp dir (config, databases, server logs) and
+// returns the function that removes it, unless -keep says to keep it.
+func runDir(o options, prefix string) (string, func(), error) {
+	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if o.keep {
 		progress("keeping %s", dir)
-	} else {
-		defer os.RemoveAll(dir)
+		return dir, func() {}, nil
 	}
+	return dir, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// runLoad performs the whole run. It returns the report so far even when
+// a phase fails, and always stops the children it started.
+func runLoad(ctx context.Context, o options) (*report, error) {
+	dir, cleanup, err := runDir(o, "regstack-load-")
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
 
 	pool := o.workers
 	if pool == 0 {

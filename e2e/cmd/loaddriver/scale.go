@@ -129,15 +129,11 @@ func runScale(ctx context.Context, o options) (*scaleReport, error) {
 // measured one after the other would compare a quiet and a busy stretch
 // of a shared machine as often as they compare user counts.
 func runBackend(ctx context.Context, o options, backend, phc string) (_ *backendReport, err error) {
-	dir, err := os.MkdirTemp("", "regstack-scale-")
+	dir, cleanup, err := runDir(o, "regstack-scale-")
 	if err != nil {
 		return nil, err
 	}
-	if o.keep {
-		progress("keeping %s", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer cleanup()
 	serverURL, seeds := "", o.scale.seeds
 	switch backend {
 	case backendPostgres:
